@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { APP_CONFIG, Logger, errorFields } from '@cep/platform';
+import type { GatewayConfig } from './gateway.config';
+import { GatewayModule } from './gateway.module';
+
+async function main(): Promise<void> {
+  process.env.TZ = 'UTC';
+  const log = new Logger('gateway');
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(GatewayModule, { logger: ['error', 'warn'], bodyParser: false });
+    const cfg = app.get<GatewayConfig>(APP_CONFIG);
+    app.useBodyParser('json', { limit: cfg.HTTP_BODY_LIMIT_BYTES });
+    app.set('query parser', 'extended');
+    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+    app.enableShutdownHooks();
+    await app.listen(cfg.PORT, '0.0.0.0');
+    log.info('gateway started', { port: cfg.PORT });
+  } catch (err) {
+    log.error('gateway failed to start', errorFields(err));
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,10 @@
+// Tier 3: end-to-end tests (`*.e2e-spec.ts`): the apps run as real processes; HTTP in, HTTP out.
+module.exports = {
+  ...require('./jest.preset'),
+  displayName: 'e2e',
+  testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+  testTimeout: 300000,
+  maxWorkers: 1,
+};

@@ -1,0 +1,3 @@
+export * from './token-verifier';
+export * from './dev-token';
+export * from './auth.guard';

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+export * from './envelope';
+export * from './ids';
+export * from './topics';
+export * from './registry';
+export * from './validation';
+export * from './event-builder';
+export * from './catalogue';
+export * from './events/common';
+export * from './events/credential.events';
+export * from './events/credential-schema.events';
+export * from './events/proof.events';
+export * from './events/identity.events';
+export * from './events/bridge.events';
+export * from './events/wallet.events';
+export * from './events/session.events';

@@ -1,0 +1,116 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { EventEnvelope } from '@cep/contracts';
+import { enqueueOutbox } from '@cep/messaging';
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+/** Thrown when the expected stream version does not match: another command won the race (HTTP 409). */
+export class ConcurrencyError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super(`stream ${streamId} is at version ${actualVersion}, expected ${expectedVersion}`);
+  }
+}
+
+export interface StoredEvent {
+  streamId: string;
+  version: number;
+  event: EventEnvelope;
+}
+
+export function eventStoreDdl(schema: string): string[] {
+  if (!IDENT.test(schema)) throw new Error(`invalid schema ${schema}`);
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    `CREATE TABLE IF NOT EXISTS ${schema}.events (
+       global_position bigserial PRIMARY KEY,
+       stream_id text NOT NULL,
+       stream_type text NOT NULL,
+       version integer NOT NULL,
+       event_id uuid NOT NULL UNIQUE,
+       event_type text NOT NULL,
+       organisation_id text NOT NULL,
+       occurred_at timestamptz NOT NULL,
+       envelope jsonb NOT NULL,
+       UNIQUE (stream_id, version)
+     )`,
+    `CREATE INDEX IF NOT EXISTS events_org_idx ON ${schema}.events (organisation_id, stream_type)`,
+  ];
+}
+
+/**
+ * Append-only event streams in PostgreSQL with optimistic concurrency (unique (stream_id, version)),
+ * writing the outbox rows in the same transaction, so an event is stored if and only if it will be published.
+ */
+export class EventStore {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly schema: string,
+  ) {
+    if (!IDENT.test(schema)) throw new Error(`invalid schema ${schema}`);
+  }
+
+  async readStream(streamId: string, organisationId?: string): Promise<StoredEvent[]> {
+    const rows: { stream_id: string; version: number; envelope: EventEnvelope }[] = await this.ds.query(
+      `SELECT stream_id, version, envelope FROM ${this.schema}.events
+       WHERE stream_id = $1 ${organisationId ? 'AND organisation_id = $2' : ''} ORDER BY version`,
+      organisationId ? [streamId, organisationId] : [streamId],
+    );
+    return rows.map((r) => ({ streamId: r.stream_id, version: r.version, event: r.envelope }));
+  }
+
+  /**
+   * Appends events at `expectedVersion + 1 ...`. `expectedVersion` 0 means "the stream must not exist".
+   * Throws {@link ConcurrencyError} when another writer appended first. Returns the new version.
+   */
+  async append(streamId: string, streamType: string, expectedVersion: number, events: EventEnvelope[], tx?: QueryRunner): Promise<number> {
+    if (!events.length) return expectedVersion;
+    const run = async (q: QueryRunner) => {
+      const [{ v }] = await q.query(`SELECT COALESCE(MAX(version), 0)::int AS v FROM ${this.schema}.events WHERE stream_id = $1`, [streamId]);
+      if (v !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, v);
+      try {
+        await q.query(
+          `INSERT INTO ${this.schema}.events (stream_id, stream_type, version, event_id, event_type, organisation_id, occurred_at, envelope)
+           SELECT $1, $2, * FROM unnest($3::int[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[])`,
+          [
+            streamId,
+            streamType,
+            events.map((_, i) => expectedVersion + i + 1),
+            events.map((e) => e.id),
+            events.map((e) => e.type),
+            events.map((e) => e.organisationId),
+            events.map((e) => e.time),
+            events.map((e) => JSON.stringify(e)),
+          ],
+        );
+      } catch (err) {
+        if ((err as { driverError?: { code?: string }; code?: string }).driverError?.code === '23505' || (err as { code?: string }).code === '23505') {
+          const [{ v: now }] = await this.ds.query(`SELECT COALESCE(MAX(version), 0)::int AS v FROM ${this.schema}.events WHERE stream_id = $1`, [streamId]);
+          throw new ConcurrencyError(streamId, expectedVersion, now);
+        }
+        throw err;
+      }
+      await enqueueOutbox(q, this.schema, events);
+    };
+    if (tx) {
+      await run(tx);
+    } else {
+      const q = this.ds.createQueryRunner();
+      await q.connect();
+      try {
+        await q.startTransaction();
+        await run(q);
+        await q.commitTransaction();
+      } catch (err) {
+        if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
+        throw err;
+      } finally {
+        await q.release();
+      }
+    }
+    return expectedVersion + events.length;
+  }
+}

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { ValidationPipe, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { APP_CONFIG, Logger, errorFields } from '@cep/platform';
+import { DomainErrorFilter } from './domain-error.filter';
+import type { ProducerConfig } from './producer.config';
+
+/** main() of a producer app. */
+export async function bootstrapProducer(module: Type<unknown>, name: string): Promise<NestExpressApplication> {
+  process.env.TZ = 'UTC';
+  const log = new Logger(name);
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(module, { logger: ['error', 'warn'], bodyParser: false });
+    const cfg = app.get<ProducerConfig>(APP_CONFIG);
+    app.useBodyParser('json', { limit: cfg.HTTP_BODY_LIMIT_BYTES });
+    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+    app.useGlobalFilters(new DomainErrorFilter());
+    app.enableShutdownHooks();
+    await app.listen(cfg.PORT, '0.0.0.0');
+    log.info('producer started', { port: cfg.PORT });
+    return app;
+  } catch (err) {
+    log.error('producer failed to start', errorFields(err));
+    process.exit(1);
+  }
+}

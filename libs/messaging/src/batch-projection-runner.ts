@@ -1,0 +1,368 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { deadLetterTopic, EVENT_REGISTRY, parseEvent, type EventEnvelope, type RejectionReason } from '@cep/contracts';
+import { backoffMs, errorFields, failpoint, isTransientDbError, Logger, sleep } from '@cep/platform';
+import { checkpointName, type Projection } from './projection';
+import { ProjectionMetrics } from './projection-metrics';
+
+export type DeadLetterReason = RejectionReason | 'projection_failed';
+
+export interface DeadLetter {
+  topic: string;
+  partition: number;
+  offset: string;
+  reason: DeadLetterReason;
+  error: string;
+  eventId?: string;
+  eventType?: string;
+  key: string | null;
+  value: string | null;
+}
+
+export interface BatchRunnerOptions {
+  groupId: string;
+  /** Lock wait inside the batch transaction before it is retried (ms). */
+  lockTimeoutMs?: number;
+  maxRetries?: number;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxBytesPerPartition?: number;
+  maxWaitTimeInMs?: number;
+  fromBeginning?: boolean;
+  metrics?: ProjectionMetrics;
+  logger?: Logger;
+}
+
+interface Parsed {
+  offset: string;
+  event: EventEnvelope;
+}
+
+/**
+ * Consumes with kafkajs `eachBatch` (autoCommit off) and applies each batch in ONE database transaction
+ * that also advances the partition checkpoint (`projection.checkpoints`, locked FOR UPDATE) and records
+ * dedupe ids and dead letters. The checkpoint in the database is the source of truth: messages below it are
+ * skipped, so a crash between the database commit and the Kafka commit, a rebalance to a zombie, or a
+ * redelivery never applies an event twice. Kafka offsets are committed afterwards as a hint, and on
+ * assignment the consumer seeks to the stored checkpoints.
+ */
+export class BatchProjectionRunner {
+  private consumer?: Consumer;
+  private dlqProducer?: Producer;
+  private stopping = false;
+  private readonly log: Logger;
+  private readonly cp: string;
+  private readonly handles: Set<string>;
+  readonly metrics: ProjectionMetrics;
+  joined = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly ds: DataSource,
+    private readonly projection: Projection,
+    private readonly opts: BatchRunnerOptions,
+  ) {
+    this.log = opts.logger ?? new Logger(`runner.${projection.name}`);
+    this.cp = checkpointName(projection);
+    this.handles = new Set(projection.handles);
+    this.metrics = opts.metrics ?? new ProjectionMetrics();
+  }
+
+  get checkpoint(): string {
+    return this.cp;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.dlqProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.dlqProducer.connect();
+    const consumer = this.kafka.consumer({
+      groupId: this.opts.groupId,
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: this.opts.heartbeatIntervalMs ?? 3000,
+      maxBytesPerPartition: this.opts.maxBytesPerPartition ?? 1048576,
+      maxWaitTimeInMs: this.opts.maxWaitTimeInMs ?? 100,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10000 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.joined = true;
+      void this.seekToCheckpoints(e.payload.memberAssignment).catch((err) =>
+        this.log.warn('seek to checkpoints failed; the in-transaction checkpoint still guards', errorFields(err)),
+      );
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.joined = false;
+      this.log.error('consumer crashed', { error: String(e.payload.error), restart: e.payload.restart });
+    });
+    consumer.on(consumer.events.STOP, () => (this.joined = false));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.projection.topics], fromBeginning: this.opts.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  /** Graceful stop: no new fetches, the batch in flight finishes or rolls back, the member leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect().catch((err) => this.log.warn('consumer disconnect failed', errorFields(err)));
+    await this.dlqProducer?.disconnect().catch(() => undefined);
+    this.joined = false;
+  }
+
+  private async seekToCheckpoints(assignment: Record<string, number[]>): Promise<void> {
+    const topics = Object.keys(assignment);
+    if (!topics.length || !this.consumer) return;
+    const rows: { topic: string; partition: number; next_offset: string }[] = await this.ds.query(
+      `SELECT topic, partition, next_offset FROM projection.checkpoints WHERE projection = $1 AND topic = ANY($2)`,
+      [this.cp, topics],
+    );
+    for (const r of rows) {
+      if (assignment[r.topic]?.includes(r.partition)) {
+        this.consumer.seek({ topic: r.topic, partition: r.partition, offset: r.next_offset });
+      }
+    }
+  }
+
+  private async handleBatch(p: EachBatchPayload): Promise<void> {
+    const { batch } = p;
+    if (!batch.messages.length || this.stopping) return;
+    const started = process.hrtime.bigint();
+    const parsed: Parsed[] = [];
+    const dead: DeadLetter[] = [];
+    for (const m of batch.messages) {
+      const r = parseEvent(m.value, EVENT_REGISTRY);
+      if (r.ok) {
+        if (this.handles.has(r.event.type)) parsed.push({ offset: m.offset, event: r.event });
+      } else {
+        dead.push(this.deadLetter(batch.topic, batch.partition, m, r.reason, r.error, r.id, r.type));
+      }
+    }
+    const lastOffset = batch.messages[batch.messages.length - 1].offset;
+
+    const hb = setInterval(() => void p.heartbeat().catch(() => undefined), 2000);
+    try {
+      if (dead.length) await this.publishDeadLetters(dead);
+      const ok = await this.withRetries(p, () => this.commitBatch(batch.topic, batch.partition, parsed, dead, lastOffset));
+      if (!ok) return;
+    } catch (err) {
+      if (this.stopping || !p.isRunning() || p.isStale()) return;
+      // Not transient: a message the projection cannot apply. Isolate it, one event per transaction.
+      this.log.warn('batch failed; isolating the failing events', { ...errorFields(err), topic: batch.topic, partition: batch.partition });
+      const ok = await this.applyOneByOne(p, batch.topic, batch.partition, parsed, dead, lastOffset);
+      if (!ok) return;
+    } finally {
+      clearInterval(hb);
+    }
+    failpoint('runner.after-db-commit');
+    p.resolveOffset(lastOffset);
+    await p
+      .commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] })
+      .catch((err) => this.log.warn('kafka offset commit failed (checkpoint in DB is authoritative)', errorFields(err)));
+    await p.heartbeat().catch(() => undefined);
+    this.metrics.observeBatch(this.projection.name, batch.messages.length, Number(process.hrtime.bigint() - started) / 1e9);
+    this.metrics.setLag(this.projection.name, batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
+  }
+
+  /** Retries transient failures with backoff; returns false when the batch was abandoned (stop or rebalance). */
+  private async withRetries(p: EachBatchPayload, fn: () => Promise<void>): Promise<boolean> {
+    const max = this.opts.maxRetries ?? Number.POSITIVE_INFINITY;
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopping || !p.isRunning() || p.isStale()) return false;
+      try {
+        await fn();
+        return true;
+      } catch (err) {
+        if (!isTransientDbError(err) || attempt >= max) throw err;
+        const delay = backoffMs(attempt, 200, 5000);
+        this.metrics.retries.inc({ projection: this.projection.name });
+        this.log.warn('transient error; retrying batch', { ...errorFields(err), attempt, delayMs: delay });
+        await sleep(delay);
+        await p.heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private async applyOneByOne(
+    p: EachBatchPayload,
+    topic: string,
+    partition: number,
+    parsed: Parsed[],
+    dead: DeadLetter[],
+    lastOffset: string,
+  ): Promise<boolean> {
+    // Dead letters from parsing are recorded with the first unit of work.
+    let pendingDead = dead;
+    for (const item of parsed) {
+      try {
+        const ok = await this.withRetries(p, () => this.commitBatch(topic, partition, [item], pendingDead, item.offset));
+        if (!ok) return false;
+      } catch (err) {
+        const dl = this.deadLetterForEvent(topic, partition, item, err);
+        await this.publishDeadLetters([dl]);
+        const ok = await this.withRetries(p, () => this.commitBatch(topic, partition, [], [...pendingDead, dl], item.offset));
+        if (!ok) return false;
+      }
+      pendingDead = [];
+    }
+    return this.withRetries(p, () => this.commitBatch(topic, partition, [], pendingDead, lastOffset));
+  }
+
+  /** One transaction: checkpoint check, dedupe, apply, dead letters, checkpoint advance. */
+  private async commitBatch(topic: string, partition: number, parsed: Parsed[], dead: DeadLetter[], lastOffset: string): Promise<void> {
+    const tx = this.ds.createQueryRunner();
+    await tx.connect();
+    try {
+      await tx.startTransaction();
+      await tx.query(`SET LOCAL lock_timeout = ${Math.max(100, this.opts.lockTimeoutMs ?? 5000)}`);
+      await tx.query(
+        `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
+         ON CONFLICT DO NOTHING`,
+        [this.cp, topic, partition],
+      );
+      const [{ next_offset }] = await tx.query(
+        `SELECT next_offset FROM projection.checkpoints WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+        [this.cp, topic, partition],
+      );
+      const from = BigInt(next_offset);
+      if (BigInt(lastOffset) < from) {
+        await tx.commitTransaction();
+        return; // everything here was applied already (redelivery after a crash or by a zombie)
+      }
+      let events = parsed.filter((x) => BigInt(x.offset) >= from).map((x) => x.event);
+      const newDead = dead.filter((d) => BigInt(d.offset) >= from);
+      const skippedDup = { n: 0 };
+      if (this.projection.dedupe === 'runner' && events.length) {
+        events = await this.dedupe(tx, events, skippedDup);
+      }
+      if (events.length) await this.projection.apply(events, { tx, topic, partition });
+      if (newDead.length) await this.recordDeadLetters(tx, newDead);
+      await tx.query(
+        `UPDATE projection.checkpoints SET next_offset = $4, updated_at = now()
+         WHERE projection = $1 AND topic = $2 AND partition = $3 AND next_offset <= $4`,
+        [this.cp, topic, partition, (BigInt(lastOffset) + 1n).toString()],
+      );
+      if (events.length) {
+        const newest = events.reduce((m, e) => (e.time > m ? e.time : m), events[0].time);
+        await tx.query(
+          `INSERT INTO projection.state (projection, newest_event_time, last_batch_at, events_applied) VALUES ($1, $2, now(), $3)
+           ON CONFLICT (projection) DO UPDATE SET newest_event_time = GREATEST(projection.state.newest_event_time, EXCLUDED.newest_event_time),
+             last_batch_at = now(), events_applied = projection.state.events_applied + EXCLUDED.events_applied`,
+          [this.projection.name, newest, events.length],
+        );
+      }
+      await tx.commitTransaction();
+      for (const e of events) this.metrics.projected.inc({ projection: this.projection.name, type: e.type });
+      if (skippedDup.n) this.metrics.duplicates.inc({ projection: this.projection.name }, skippedDup.n);
+      for (const d of newDead) this.metrics.deadLetters.inc({ projection: this.projection.name, reason: d.reason });
+    } catch (err) {
+      if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await tx.release().catch(() => undefined);
+    }
+  }
+
+  private async dedupe(tx: QueryRunner, events: EventEnvelope[], skipped: { n: number }): Promise<EventEnvelope[]> {
+    const rows: { event_id: string }[] = await tx.query(
+      `INSERT INTO projection.processed_events (projection, event_id)
+       SELECT $1, id FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.projection.name, events.map((e) => e.id)],
+    );
+    const fresh = new Set(rows.map((r) => r.event_id));
+    const out: EventEnvelope[] = [];
+    for (const e of events) {
+      if (fresh.delete(e.id)) out.push(e); // delete: a second copy inside the same batch is dropped too
+    }
+    skipped.n = events.length - out.length;
+    return out;
+  }
+
+  private deadLetter(
+    topic: string,
+    partition: number,
+    m: KafkaMessage,
+    reason: DeadLetterReason,
+    error: string,
+    eventId?: string,
+    eventType?: string,
+  ): DeadLetter {
+    return {
+      topic,
+      partition,
+      offset: m.offset,
+      reason,
+      error,
+      eventId,
+      eventType,
+      key: m.key ? m.key.toString('utf8') : null,
+      value: m.value ? m.value.toString('utf8') : null,
+    };
+  }
+
+  private deadLetterForEvent(topic: string, partition: number, item: Parsed, err: unknown): DeadLetter {
+    const e = err as { message?: string; code?: string };
+    return {
+      topic,
+      partition,
+      offset: item.offset,
+      reason: 'projection_failed',
+      error: `${e.code ? `${e.code}: ` : ''}${(e.message ?? String(err)).slice(0, 500)}`,
+      eventId: item.event.id,
+      eventType: item.event.type,
+      key: item.event.subject,
+      value: JSON.stringify(item.event),
+    };
+  }
+
+  /** Dead-letter topic: original coordinates and the reason travel in headers; the value is the original bytes. */
+  private async publishDeadLetters(dead: DeadLetter[]): Promise<void> {
+    if (!dead.length || !this.dlqProducer) return;
+    await this.dlqProducer.send({
+      topic: deadLetterTopic(this.opts.groupId),
+      acks: -1,
+      messages: dead.map((d) => ({
+        key: d.key,
+        value: d.value,
+        headers: {
+          'x-original-topic': d.topic,
+          'x-original-partition': String(d.partition),
+          'x-original-offset': d.offset,
+          'x-dead-letter-reason': d.reason,
+          'x-dead-letter-error': d.error.slice(0, 1000),
+          'x-consumer-group': this.opts.groupId,
+          ...(d.eventId ? { ce_id: d.eventId } : {}),
+          ...(d.eventType ? { ce_type: d.eventType } : {}),
+        },
+      })),
+    });
+  }
+
+  private async recordDeadLetters(tx: QueryRunner, dead: DeadLetter[]): Promise<void> {
+    await tx.query(
+      `INSERT INTO projection.dead_letters (consumer_group, topic, partition, "offset", reason, error, event_id, event_type, msg_key, payload)
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+       ON CONFLICT DO NOTHING`,
+      [
+        this.opts.groupId,
+        dead.map((d) => d.topic),
+        dead.map((d) => d.partition),
+        dead.map((d) => d.offset),
+        dead.map((d) => d.reason),
+        dead.map((d) => d.error),
+        dead.map((d) => d.eventId ?? null),
+        dead.map((d) => d.eventType ?? null),
+        dead.map((d) => d.key),
+        dead.map((d) => d.value),
+      ],
+    );
+    for (const d of dead) {
+      this.log.warn('dead-lettered', { topic: d.topic, partition: d.partition, offset: d.offset, reason: d.reason, eventId: d.eventId });
+    }
+  }
+}

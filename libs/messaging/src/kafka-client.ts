@@ -1,0 +1,52 @@
+import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import type { PlatformConfig } from '@cep/platform';
+
+export type KafkaSettings = Pick<
+  PlatformConfig,
+  | 'KAFKA_BROKERS'
+  | 'KAFKA_CLIENT_ID'
+  | 'KAFKA_SSL'
+  | 'KAFKA_SSL_CA'
+  | 'KAFKA_SASL_MECHANISM'
+  | 'KAFKA_SASL_USERNAME'
+  | 'KAFKA_SASL_PASSWORD'
+  | 'KAFKA_SASL_OAUTH_TOKEN'
+>;
+
+function sasl(cfg: KafkaSettings): SASLOptions | undefined {
+  switch (cfg.KAFKA_SASL_MECHANISM) {
+    case undefined:
+      return undefined;
+    case 'oauthbearer': {
+      const token = cfg.KAFKA_SASL_OAUTH_TOKEN;
+      if (!token) throw new Error('KAFKA_SASL_OAUTH_TOKEN is required for oauthbearer');
+      return { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: token }) };
+    }
+    default:
+      if (!cfg.KAFKA_SASL_USERNAME || !cfg.KAFKA_SASL_PASSWORD) {
+        throw new Error(`KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required for ${cfg.KAFKA_SASL_MECHANISM}`);
+      }
+      return {
+        mechanism: cfg.KAFKA_SASL_MECHANISM,
+        username: cfg.KAFKA_SASL_USERNAME,
+        password: cfg.KAFKA_SASL_PASSWORD,
+      } as SASLOptions;
+  }
+}
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
+/** Builds a kafkajs client from validated settings (TLS and SASL configurable by env). */
+export function createKafka(cfg: KafkaSettings, clientIdSuffix?: string, overrides: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId: clientIdSuffix ? `${cfg.KAFKA_CLIENT_ID}-${clientIdSuffix}` : cfg.KAFKA_CLIENT_ID,
+    brokers: cfg.KAFKA_BROKERS,
+    ssl: cfg.KAFKA_SSL ? (cfg.KAFKA_SSL_CA ? { ca: [cfg.KAFKA_SSL_CA] } : true) : false,
+    sasl: sasl(cfg),
+    logLevel: logLevel.WARN,
+    connectionTimeout: 3000,
+    requestTimeout: 30000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    ...overrides,
+  });
+}

@@ -1,0 +1,72 @@
+import { Inject, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { DataSource } from 'typeorm';
+import {
+  APP_CONFIG,
+  databaseProviders,
+  HealthController,
+  KAFKA,
+  loadConfig,
+  METRICS_REGISTRY,
+  MetricsController,
+  READINESS_CHECKS,
+  type ReadinessCheck,
+} from '@cep/platform';
+import { BatchProjectionRunner } from '../batch-projection-runner';
+import { createKafka } from '../kafka-client';
+import type { Projection } from '../projection';
+import { ProjectionMetrics } from '../projection-metrics';
+import { ProjectorConfig } from './projector.config';
+import { ProjectionTransport } from './projection.transport';
+
+export interface ProjectorModuleOptions {
+  projection: Projection;
+  /** Default consumer group (overridable with KAFKA_GROUP_ID). */
+  groupId: string;
+}
+
+class ConsumerReadiness implements ReadinessCheck {
+  readonly name = 'kafka-consumer';
+  constructor(@Inject(BatchProjectionRunner) private readonly runner: BatchProjectionRunner) {}
+  isReady(): boolean {
+    return this.runner.joined;
+  }
+}
+
+/** Wires a projector app: config, database, Kafka, the runner as a microservice transport, health, metrics. */
+@Module({})
+export class ProjectorModule {
+  static forProjection(opts: ProjectorModuleOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useFactory: () => loadConfig(ProjectorConfig) },
+      ...databaseProviders(opts.projection.name),
+      {
+        provide: METRICS_REGISTRY,
+        useFactory: () => {
+          const r = new Registry();
+          collectDefaultMetrics({ register: r });
+          return r;
+        },
+      },
+      { provide: ProjectionMetrics, inject: [METRICS_REGISTRY], useFactory: (r: Registry) => new ProjectionMetrics(r) },
+      { provide: KAFKA, inject: [APP_CONFIG], useFactory: (cfg: ProjectorConfig) => createKafka(cfg, opts.projection.name) },
+      {
+        provide: BatchProjectionRunner,
+        inject: [KAFKA, DataSource, APP_CONFIG, ProjectionMetrics],
+        useFactory: (kafka: Kafka, ds: DataSource, cfg: ProjectorConfig, metrics: ProjectionMetrics) =>
+          new BatchProjectionRunner(kafka, ds, opts.projection, {
+            groupId: cfg.KAFKA_GROUP_ID ?? opts.groupId,
+            sessionTimeoutMs: cfg.KAFKA_SESSION_TIMEOUT_MS,
+            maxBytesPerPartition: cfg.KAFKA_MAX_BYTES_PER_PARTITION,
+            lockTimeoutMs: cfg.PROJECTION_LOCK_TIMEOUT_MS,
+            metrics,
+          }),
+      },
+      { provide: ProjectionTransport, inject: [BatchProjectionRunner], useFactory: (r: BatchProjectionRunner) => new ProjectionTransport(r) },
+      ConsumerReadiness,
+      { provide: READINESS_CHECKS, inject: [ConsumerReadiness], useFactory: (c: ConsumerReadiness) => [c] },
+    ];
+    return { module: ProjectorModule, controllers: [HealthController, MetricsController], providers, exports: providers };
+  }
+}

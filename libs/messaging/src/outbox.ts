@@ -1,0 +1,197 @@
+import { Client } from 'pg';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { EventEnvelope } from '@cep/contracts';
+import { errorFields, failpoint, isTransientDbError, backoffMs, sleep, Logger } from '@cep/platform';
+import { toOutgoingMessage, type EventPublisher, type OutgoingMessage } from './event-publisher';
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+function ident(schema: string): string {
+  if (!IDENT.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  return schema;
+}
+
+/** DDL for a producer's outbox (used by the producers' migrations). */
+export function outboxDdl(schema: string): string[] {
+  const s = ident(schema);
+  return [
+    `CREATE TABLE IF NOT EXISTS ${s}.outbox (
+       position bigserial PRIMARY KEY,
+       event_id uuid NOT NULL,
+       topic text NOT NULL,
+       msg_key text NOT NULL,
+       payload text NOT NULL,
+       headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+       created_at timestamptz NOT NULL DEFAULT now(),
+       published_at timestamptz
+     )`,
+    `CREATE INDEX IF NOT EXISTS outbox_unpublished_idx ON ${s}.outbox (position) WHERE published_at IS NULL`,
+    `CREATE INDEX IF NOT EXISTS outbox_published_at_idx ON ${s}.outbox (published_at) WHERE published_at IS NOT NULL`,
+    `CREATE OR REPLACE FUNCTION ${s}.outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN PERFORM pg_notify('${s}_outbox', ''); RETURN NULL; END $$`,
+    `DROP TRIGGER IF EXISTS outbox_notify_trg ON ${s}.outbox`,
+    `CREATE TRIGGER outbox_notify_trg AFTER INSERT ON ${s}.outbox FOR EACH STATEMENT EXECUTE FUNCTION ${s}.outbox_notify()`,
+  ];
+}
+
+export function dropOutboxDdl(schema: string): string[] {
+  const s = ident(schema);
+  return [`DROP TABLE IF EXISTS ${s}.outbox`, `DROP FUNCTION IF EXISTS ${s}.outbox_notify()`];
+}
+
+/** Writes outbox rows inside the caller's transaction (same transaction as the event-store append). */
+export async function enqueueOutbox(tx: QueryRunner, schema: string, events: EventEnvelope[]): Promise<void> {
+  if (!events.length) return;
+  const msgs = events.map(toOutgoingMessage);
+  await tx.query(
+    `INSERT INTO ${ident(schema)}.outbox (event_id, topic, msg_key, payload, headers)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+    [
+      events.map((e) => e.id),
+      msgs.map((m) => m.topic),
+      msgs.map((m) => m.key),
+      msgs.map((m) => m.value),
+      msgs.map((m) => JSON.stringify(m.headers)),
+    ],
+  );
+}
+
+export interface OutboxRelayOptions {
+  schema: string;
+  /** Connection string for the LISTEN connection and the leader lock. */
+  databaseUrl: string;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** Published rows older than this are deleted (ms); 0 keeps them. */
+  retentionMs?: number;
+  logger?: Logger;
+}
+
+/**
+ * Publishes outbox rows in order and marks them sent. One relay per schema publishes at a time
+ * (PostgreSQL advisory lock), so per-key order is kept; others stand by. A crash between publishing and
+ * marking republishes those rows on restart: duplicates are possible, losses are not.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop?: Promise<void>;
+  private listener?: Client;
+  private wake?: () => void;
+  private readonly log: Logger;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  published = 0;
+  isLeader = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly publisher: EventPublisher,
+    private readonly opts: OutboxRelayOptions,
+  ) {
+    ident(opts.schema);
+    this.log = opts.logger ?? new Logger(`outbox-relay.${opts.schema}`);
+    this.batchSize = opts.batchSize ?? 500;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 500;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+  }
+
+  private async connectListener(): Promise<void> {
+    const c = new Client({ connectionString: this.opts.databaseUrl, application_name: `outbox-relay-${this.opts.schema}` });
+    c.on('error', () => undefined);
+    await c.connect();
+    c.on('notification', () => this.wake?.());
+    this.listener = c;
+    // Leader lock: held for the life of this session.
+    for (;;) {
+      const r = await c.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.opts.schema}`]);
+      if (r.rows[0].ok) break;
+      if (!this.running) return;
+      await sleep(1000);
+    }
+    this.isLeader = true;
+    await c.query(`LISTEN ${this.opts.schema}_outbox`);
+  }
+
+  private async waitForWork(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, this.pollIntervalMs);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    let lastPrune = 0;
+    while (this.running) {
+      try {
+        if (!this.listener) await this.connectListener();
+        if (!this.running) break;
+        const n = await this.publishBatch();
+        attempt = 0;
+        if (this.opts.retentionMs && Date.now() - lastPrune > 60000) {
+          lastPrune = Date.now();
+          await this.ds.query(`DELETE FROM ${this.opts.schema}.outbox WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`, [
+            this.opts.retentionMs,
+          ]);
+        }
+        if (n < this.batchSize) await this.waitForWork();
+      } catch (err) {
+        this.isLeader = false;
+        await this.listener?.end().catch(() => undefined);
+        this.listener = undefined;
+        const delay = backoffMs(attempt++);
+        this.log.warn('outbox relay error; retrying', { ...errorFields(err), transient: isTransientDbError(err), delayMs: delay });
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** Publishes one batch; returns how many rows were published. */
+  async publishBatch(): Promise<number> {
+    const qr = this.ds.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      const rows: { position: string; topic: string; msg_key: string; payload: string; headers: Record<string, string> }[] =
+        await qr.query(
+          `SELECT position, topic, msg_key, payload, headers FROM ${this.opts.schema}.outbox
+           WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [this.batchSize],
+        );
+      if (!rows.length) {
+        await qr.commitTransaction();
+        return 0;
+      }
+      const msgs: OutgoingMessage[] = rows.map((r) => ({ topic: r.topic, key: r.msg_key, value: r.payload, headers: r.headers }));
+      await this.publisher.send(msgs);
+      failpoint('outbox.after-publish');
+      await qr.query(`UPDATE ${this.opts.schema}.outbox SET published_at = now() WHERE position = ANY($1::bigint[])`, [
+        rows.map((r) => r.position),
+      ]);
+      await qr.commitTransaction();
+      this.published += rows.length;
+      return rows.length;
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await qr.release();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
+import type { PlatformConfig } from './platform.config';
+
+export type DatabaseConfig = Pick<
+  PlatformConfig,
+  | 'DATABASE_URL'
+  | 'DATABASE_SSL'
+  | 'DATABASE_SSL_CA'
+  | 'DATABASE_SSL_REJECT_UNAUTHORIZED'
+  | 'DATABASE_POOL_MAX'
+  | 'DATABASE_STATEMENT_TIMEOUT_MS'
+>;
+
+export function dataSourceOptions(
+  cfg: DatabaseConfig,
+  extra: { applicationName?: string; migrations?: (new () => MigrationInterface)[] } = {},
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: cfg.DATABASE_URL,
+    ssl: cfg.DATABASE_SSL ? { ca: cfg.DATABASE_SSL_CA, rejectUnauthorized: cfg.DATABASE_SSL_REJECT_UNAUTHORIZED } : false,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: extra.migrations ?? [],
+    migrationsTableName: 'cep_migrations',
+    logging: ['error'],
+    applicationName: extra.applicationName,
+    extra: {
+      max: cfg.DATABASE_POOL_MAX,
+      statement_timeout: cfg.DATABASE_STATEMENT_TIMEOUT_MS || undefined,
+      idle_in_transaction_session_timeout: 60000,
+    },
+  };
+}
+
+/** Creates and initialises a TypeORM data source (no synchronize: the schema comes from migrations). */
+export async function connectDatabase(
+  cfg: DatabaseConfig,
+  extra: { applicationName?: string; migrations?: (new () => MigrationInterface)[] } = {},
+): Promise<DataSource> {
+  const ds = new DataSource(dataSourceOptions(cfg, extra));
+  await ds.initialize();
+  return ds;
+}
+
+/** SQLSTATE classes that mean "try again later", not "this input is bad". */
+export function isTransientDbError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  if (typeof code === 'string') {
+    if (code.startsWith('08')) return true; // connection exception
+    if (code === '57P01' || code === '57P02' || code === '57P03') return true; // admin shutdown, crash, cannot connect now
+    if (code === '40001' || code === '40P01') return true; // serialization failure, deadlock
+    if (code === '53300' || code === '53400') return true; // too many connections
+    if (code === '55P03') return true; // lock not available
+    if (code === '57014') return true; // query cancelled (statement timeout while a table is locked)
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) return true;
+  }
+  const msg = String(e?.message ?? '');
+  return /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect|terminating connection|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery)/i.test(
+    msg,
+  );
+}

@@ -1,0 +1,5 @@
+export * from './tokens';
+export * from './database.providers';
+export * from './health.controller';
+export * from './metrics.controller';
+export * from './public.decorator';

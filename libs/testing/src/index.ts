@@ -1,0 +1,3 @@
+export * from './infra';
+export * from './expect-eventually';
+export * from './test-context';

@@ -1,0 +1,14 @@
+import type { MigrationInterface } from 'typeorm';
+import { ProjectionRuntime1732000000000 } from '@cep/messaging';
+import { HistoryEntries1732000001000 } from '@cep/history';
+import { ProducerStores1732000000100 } from './producer-stores.migration';
+
+/**
+ * Every migration of the platform, in order. Each lib owns its migrations; this list is the one place
+ * that runs them (`npm run db:migrate`, the Kubernetes migration Job, the test global setup).
+ */
+export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
+  ProjectionRuntime1732000000000,
+  ProducerStores1732000000100,
+  HistoryEntries1732000001000,
+];
