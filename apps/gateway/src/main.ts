@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { APP_CONFIG, Logger, errorFields } from '@cep/platform';
+import { APP_CONFIG, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
 import type { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
@@ -14,7 +13,7 @@ async function main(): Promise<void> {
     const cfg = app.get<GatewayConfig>(APP_CONFIG);
     app.useBodyParser('json', { limit: cfg.HTTP_BODY_LIMIT_BYTES });
     app.set('query parser', 'extended');
-    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+    app.useGlobalPipes(new PlatformValidationPipe());
     app.enableShutdownHooks();
     await app.listen(cfg.PORT, '0.0.0.0');
     log.info('gateway started', { port: cfg.PORT });

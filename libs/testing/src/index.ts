@@ -1,3 +1,4 @@
 export * from './infra';
 export * from './expect-eventually';
 export * from './test-context';
+export * from './app-process';

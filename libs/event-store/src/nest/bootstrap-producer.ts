@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { ValidationPipe, type Type } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { APP_CONFIG, Logger, errorFields } from '@cep/platform';
+import { APP_CONFIG, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
 import { DomainErrorFilter } from './domain-error.filter';
 import type { ProducerConfig } from './producer.config';
 
@@ -14,7 +14,7 @@ export async function bootstrapProducer(module: Type<unknown>, name: string): Pr
     const app = await NestFactory.create<NestExpressApplication>(module, { logger: ['error', 'warn'], bodyParser: false });
     const cfg = app.get<ProducerConfig>(APP_CONFIG);
     app.useBodyParser('json', { limit: cfg.HTTP_BODY_LIMIT_BYTES });
-    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+    app.useGlobalPipes(new PlatformValidationPipe());
     app.useGlobalFilters(new DomainErrorFilter());
     app.enableShutdownHooks();
     await app.listen(cfg.PORT, '0.0.0.0');

@@ -3,3 +3,4 @@ export * from './database.providers';
 export * from './health.controller';
 export * from './metrics.controller';
 export * from './public.decorator';
+export * from './validation';
