@@ -4,9 +4,9 @@
  * and creates the topics. The settings reach the test workers through process.env.
  */
 import 'reflect-metadata';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+require('../../../tools/runtime/register-source-paths.js');
 import { brokerHostPort, kafkaScript, portOpen } from './infra';
-import { migrate } from '../../../tools/db/migrate';
-import { createTopics } from '../../../tools/kafka/create-topics';
 
 export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
@@ -21,6 +21,9 @@ export default async function globalSetup(): Promise<void> {
   base.pathname = `/cep_test_${Date.now().toString(36)}_${process.pid}`;
   process.env.DATABASE_URL = base.toString();
   process.env.CEP_TEST_DATABASE = base.pathname.slice(1);
+  // Loaded after the alias hook above is installed.
+  const { migrate } = await import('../../../tools/db/migrate');
+  const { createTopics } = await import('../../../tools/kafka/create-topics');
   await migrate(process.env.DATABASE_URL);
   await createTopics(process.env);
 }

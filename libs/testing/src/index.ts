@@ -2,3 +2,4 @@ export * from './infra';
 export * from './expect-eventually';
 export * from './test-context';
 export * from './app-process';
+export * from './event-fixtures';

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsISO8601,
   IsOptional,
@@ -51,6 +52,7 @@ export class CredentialEventData {
   @MaxLength(256)
   credentialType!: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => DidRef)
   issuerDid!: DidRef;
@@ -78,6 +80,7 @@ export class CredentialCreatedData extends CredentialEventData {
   @Type(() => Claim)
   claims!: Claim[];
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => Recipient)
   recipient!: Recipient;
@@ -106,6 +109,7 @@ export class CredentialCreatedData extends CredentialEventData {
  * projection can build a record from any event of the chain, whichever arrives first.
  */
 export class CredentialStateChangedData extends CredentialEventData {
+  @IsDefined()
   @ValidateNested()
   @Type(() => Recipient)
   recipient!: Recipient;

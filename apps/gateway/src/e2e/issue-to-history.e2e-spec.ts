@@ -1,0 +1,78 @@
+import { randomUUID } from 'crypto';
+import { signDevToken } from '@cep/auth';
+import { DEV_JWT_SECRET } from '@cep/platform';
+import { expectEventually, newOrgId, startApp, uniqueName, type AppHandle } from '@cep/testing';
+
+/**
+ * The whole path with every part real: HTTP command at the issuer → event store + outbox (PostgreSQL) →
+ * relay → Kafka → history projector → PostgreSQL read model → gateway REST.
+ */
+describe('issue a credential, read it in the history (e2e)', () => {
+  const apps: AppHandle[] = [];
+  const org = newOrgId();
+  let issuer: AppHandle;
+  let gateway: AppHandle;
+
+  beforeAll(async () => {
+    const groupEnv = { KAFKA_GROUP_ID: uniqueName('e2e-history') };
+    const [i, p, g] = await Promise.all([
+      startApp('issuer', { port: 4001 }),
+      startApp('history-projector', { port: 4002, env: groupEnv }),
+      startApp('gateway', { port: 4003 }),
+    ]);
+    apps.push(i, p, g);
+    issuer = i;
+    gateway = g;
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((a) => a.kill('SIGTERM')));
+  });
+
+  it('returns the CREATED, PENDING and OFFERED entries of the issued credential, newest first', async () => {
+    const writer = await signDevToken({ secret: DEV_JWT_SECRET, org, scope: 'events:write' });
+    const reader = await signDevToken({ secret: DEV_JWT_SECRET, org, scope: 'history:read' });
+    const schemaId = randomUUID();
+    const res = await fetch(`${issuer.url}/v1/credentials`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        schemaId,
+        schemaName: 'Driving licence',
+        profile: 'mdoc',
+        credentialType: 'org.iso.18013.5.1.mDL',
+        claims: [{ name: 'Birthdate', value: '1990-01-01' }],
+        issuerDid: { id: randomUUID(), did: 'did:key:z6MkE2E', name: 'DMV' },
+        recipient: { type: 'email', identifier: 'holder@example.com' },
+      }),
+    });
+    expect(res.status).toBe(201);
+    const { credentialId } = (await res.json()) as { credentialId: string };
+
+    const page = await expectEventually(
+      async () => {
+        const r = await fetch(`${gateway.url}/api/history/v1?page=0&pageSize=10&entityId=${credentialId}`, {
+          headers: { authorization: `Bearer ${reader}` },
+        });
+        expect(r.status).toBe(200);
+        const body = (await r.json()) as { values: { action: string; entityId: string; entityType: string; organisationId: string }[]; totalItems: number };
+        expect(body.totalItems).toBe(3);
+        return body;
+      },
+      { timeoutMs: 30000 },
+    );
+    expect(page.values.map((v) => v.action)).toEqual(['OFFERED', 'PENDING', 'CREATED']);
+    for (const v of page.values) {
+      expect(v.entityId).toBe(credentialId);
+      expect(v.entityType).toBe('CREDENTIAL');
+      expect(v.organisationId).toBe(org);
+    }
+
+    // Another organisation's analyst sees nothing of it.
+    const other = await signDevToken({ secret: DEV_JWT_SECRET, org: newOrgId(), scope: 'history:read' });
+    const r2 = await fetch(`${gateway.url}/api/history/v1?page=0&pageSize=10&entityId=${credentialId}`, {
+      headers: { authorization: `Bearer ${other}` },
+    });
+    expect(((await r2.json()) as { totalItems: number }).totalItems).toBe(0);
+  });
+});
