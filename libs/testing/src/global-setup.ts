@@ -4,7 +4,6 @@
  * and creates the topics. The settings reach the test workers through process.env.
  */
 import 'reflect-metadata';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 require('../../../tools/runtime/register-source-paths.js');
 import { brokerHostPort, kafkaScript, portOpen } from './infra';
 

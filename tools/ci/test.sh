@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The full test suite on a fresh machine (Node 20+, Java 17+, Maven, PostgreSQL or DATABASE_URL):
+# installs dependencies, fetches and starts a local Kafka broker (Maven Central jars) when none answers,
+# then runs lint, type-check, unit, integration, end-to-end, the reduced fault suite and the benchmark smoke run.
+#   npm test                     everything
+#   TEST_TIERS="unit int" npm test   a subset (unit, lint, typecheck, int, e2e, faults, bench)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export TZ=UTC
+export CI="${CI:-}"
+tiers="${TEST_TIERS:-lint typecheck unit int e2e faults bench}"
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "install dependencies"
+if [ -n "$CI" ] || [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+started_kafka=""
+cleanup() {
+  if [ -n "$started_kafka" ] && [ -z "${KEEP_KAFKA:-}" ]; then bash tools/kafka/kafka.sh stop || true; fi
+}
+trap cleanup EXIT
+
+need_kafka=""
+for t in $tiers; do case "$t" in int|e2e|faults|bench) need_kafka=1 ;; esac; done
+if [ -n "$need_kafka" ]; then
+  step "local Kafka broker"
+  if ! bash tools/kafka/kafka.sh status; then
+    bash tools/kafka/kafka.sh start
+    started_kafka=1
+  fi
+  export KEEP_KAFKA=1 # one broker for all tiers; stopped by the trap above
+  step "PostgreSQL"
+  node -e "
+    const { Client } = require('pg');
+    const c = new Client({ connectionString: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' });
+    c.connect().then(() => c.query('select version()')).then((r) => { console.log(r.rows[0].version); return c.end(); })
+      .catch((e) => { console.error('PostgreSQL is not reachable (set DATABASE_URL):', e.message); process.exit(1); });"
+fi
+
+for t in $tiers; do
+  case "$t" in
+    lint) step "lint (ESLint + Nx module boundaries)"; npx eslint . ;;
+    typecheck) step "type-check"; npx tsc -p tsconfig.json ;;
+    unit) step "unit tests"; npx jest -c jest.unit.config.js --ci ;;
+    int) step "integration tests (real Kafka + PostgreSQL)"; npx jest -c jest.int.config.js --ci ;;
+    e2e) step "end-to-end tests (apps as processes)"; npx jest -c jest.e2e.config.js --ci ;;
+    faults)
+      if [ -f jest.faults.config.js ]; then step "fault-injection suite (reduced)"; FAULTS_PROFILE="${FAULTS_PROFILE:-ci}" npx jest -c jest.faults.config.js --ci; fi ;;
+    bench)
+      if [ -f bench/run.ts ]; then step "benchmark smoke run"; node -r @swc-node/register bench/run.ts --quick; fi ;;
+    *) echo "unknown tier $t" >&2; exit 2 ;;
+  esac
+done
+step "all tiers passed: $tiers"
