@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { PlatformConfig, ToInt } from '@cep/platform';
 
 export class GatewayConfig extends PlatformConfig {
@@ -13,9 +13,5 @@ export class GatewayConfig extends PlatformConfig {
   @IsInt()
   @Min(1024)
   HTTP_BODY_LIMIT_BYTES = 64 * 1024;
-
-  /** Comma-separated allowed CORS origins; CORS is off when unset. */
-  @IsOptional()
-  @IsString()
-  CORS_ORIGINS?: string;
+  // CORS_ORIGINS, THROTTLE_* and HTTP_TRUST_PROXY_HOPS: PlatformConfig (shared with the producers).
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { applyHttpHardening, secureRootModule } from '@cep/auth';
 import { APP_CONFIG, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
 import type { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
@@ -9,9 +10,11 @@ async function main(): Promise<void> {
   process.env.TZ = 'UTC';
   const log = new Logger('gateway');
   try {
-    const app = await NestFactory.create<NestExpressApplication>(GatewayModule, { logger: ['error', 'warn'], bodyParser: false });
+    // GatewayModule + rate limiting per token (429 + Retry-After) + the safe global exception filter.
+    const app = await NestFactory.create<NestExpressApplication>(secureRootModule(GatewayModule), { logger: ['error', 'warn'], bodyParser: false });
     const cfg = app.get<GatewayConfig>(APP_CONFIG);
-    app.useBodyParser('json', { limit: cfg.HTTP_BODY_LIMIT_BYTES });
+    // helmet, CORS only for CORS_ORIGINS, JSON body cap (413), clean JSON for body-parser errors. See docs/security.md.
+    applyHttpHardening(app, cfg);
     app.set('query parser', 'extended');
     app.useGlobalPipes(new PlatformValidationPipe());
     app.enableShutdownHooks();

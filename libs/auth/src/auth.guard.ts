@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PUBLIC_KEY } from '@cep/platform';
+import { foreignOrganisationField } from './tenant';
 import { AuthError, TokenVerifier, type Principal } from './token-verifier';
 
 export const SCOPES_KEY = 'cep:scopes';
@@ -36,12 +37,28 @@ export class AuthGuard implements CanActivate {
     try {
       principal = await this.verifier.verify(req.headers?.authorization);
     } catch (err) {
-      if (err instanceof AuthError) throw new UnauthorizedException(err.message);
+      if (err instanceof AuthError) {
+        ctx.switchToHttp().getResponse().setHeader?.('WWW-Authenticate', 'Bearer error="invalid_token"');
+        throw new UnauthorizedException({ statusCode: 401, code: 'UNAUTHENTICATED', message: err.message });
+      }
       throw err;
     }
     const needed = this.reflector.getAllAndOverride<string[]>(SCOPES_KEY, targets) ?? [];
     const missing = needed.filter((s) => !principal.scopes.has(s));
-    if (missing.length) throw new ForbiddenException(`missing scope: ${missing.join(' ')}`);
+    if (missing.length) {
+      throw new ForbiddenException({ statusCode: 403, code: 'INSUFFICIENT_SCOPE', message: `missing scope: ${missing.join(' ')}` });
+    }
+    // Tenant wall: the organisation comes from the token; a request naming another one is refused.
+    for (const [location, source] of [['query', req.query], ['body', req.body], ['params', req.params]] as const) {
+      const field = foreignOrganisationField(principal, source);
+      if (field) {
+        throw new ForbiddenException({
+          statusCode: 403,
+          code: 'FORBIDDEN_ORGANISATION',
+          message: `the organisation named by ${location}.${field} is not the caller's organisation`,
+        });
+      }
+    }
     req.principal = principal;
     return true;
   }

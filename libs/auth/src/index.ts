@@ -1,3 +1,5 @@
 export * from './token-verifier';
 export * from './dev-token';
+export * from './tenant';
 export * from './auth.guard';
+export * from './http';

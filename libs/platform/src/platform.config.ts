@@ -1,7 +1,37 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { ToBool, ToInt, ToList } from './config';
 
 export const DEV_JWT_SECRET = 'cep-dev-secret-change-me-0123456789abcdef';
+
+/**
+ * Refuses the well-known dev secret when NODE_ENV=production and no JWKS URL is configured:
+ * anyone who read the source could mint tokens for any organisation. Checked at config load,
+ * so every app (gateway, producers, projectors) fails fast at startup.
+ */
+@ValidatorConstraint({ name: 'notDevSecretInProduction' })
+export class NotDevSecretInProduction implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const cfg = args.object as PlatformConfig;
+    if (cfg.NODE_ENV !== 'production' || cfg.AUTH_JWKS_URL) return true;
+    return value !== DEV_JWT_SECRET;
+  }
+  defaultMessage(): string {
+    return 'AUTH_JWT_SECRET is the public dev default; set a secret of your own (or AUTH_JWKS_URL) when NODE_ENV=production';
+  }
+}
 
 /**
  * Settings shared by every app. Each property is an environment variable; the defaults run locally.
@@ -79,6 +109,7 @@ export class PlatformConfig {
   // --- Authentication
   @IsString()
   @MinLength(32)
+  @Validate(NotDevSecretInProduction)
   AUTH_JWT_SECRET = DEV_JWT_SECRET;
 
   @IsOptional()
@@ -92,4 +123,28 @@ export class PlatformConfig {
   @IsOptional()
   @IsString()
   AUTH_AUDIENCE?: string;
+
+  // --- HTTP hardening (gateway and producers)
+  /** Comma-separated allowed CORS origins; CORS is off when unset. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /** Rate limit per bearer token (per client IP without a valid token): THROTTLE_LIMIT requests per THROTTLE_TTL_MS. 0 disables. */
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  THROTTLE_LIMIT = 6000;
+
+  @ToInt()
+  @IsInt()
+  @Min(1000)
+  THROTTLE_TTL_MS = 60000;
+
+  /** Trust X-Forwarded-For from this many proxy hops (the ingress) for the client IP; 0 trusts none. */
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  HTTP_TRUST_PROXY_HOPS = 0;
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { applyHttpHardening, secureRootModule } from '@cep/auth';
 import { APP_CONFIG, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
 import { DomainErrorFilter } from './domain-error.filter';
 import type { ProducerConfig } from './producer.config';
@@ -11,9 +12,12 @@ export async function bootstrapProducer(module: Type<unknown>, name: string): Pr
   process.env.TZ = 'UTC';
   const log = new Logger(name);
   try {
-    const app = await NestFactory.create<NestExpressApplication>(module, { logger: ['error', 'warn'], bodyParser: false });
+    // Security: rate limiting per token (429 + Retry-After); DomainErrorFilter below stays the error filter.
+    const root = secureRootModule(module, { exceptionFilter: false });
+    const app = await NestFactory.create<NestExpressApplication>(root, { logger: ['error', 'warn'], bodyParser: false });
     const cfg = app.get<ProducerConfig>(APP_CONFIG);
-    app.useBodyParser('json', { limit: cfg.HTTP_BODY_LIMIT_BYTES });
+    // Security: helmet, CORS only for CORS_ORIGINS, JSON body cap (413 JSON), no HTML error pages.
+    applyHttpHardening(app, cfg);
     app.useGlobalPipes(new PlatformValidationPipe());
     app.useGlobalFilters(new DomainErrorFilter());
     app.enableShutdownHooks();

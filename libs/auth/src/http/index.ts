@@ -1,0 +1,3 @@
+export * from './safe-exception.filter';
+export * from './token-throttler.guard';
+export * from './http-hardening';
