@@ -1,0 +1,46 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ACTIVITY_EVENT_TYPES, type ActivityEventType } from '@cep/activity';
+
+/** `GET /v1/activity/credentials`: newest first with `cursor`, or oldest first after a position with `after`. */
+export class ActivityListQueryDto {
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit = 25;
+
+  /** Opaque keyset cursor (newest-first mode) from the previous page's `cursor`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+
+  /** Polling mode: `0` for the beginning, then the previous response's `cursor`. Records oldest first. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  after?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  boostUri?: string;
+
+  @IsOptional()
+  @IsIn(ACTIVITY_EVENT_TYPES)
+  eventType?: ActivityEventType;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  integrationId?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  startDate?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endDate?: string;
+}

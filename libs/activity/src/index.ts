@@ -1,0 +1,5 @@
+export * from './activity.projection';
+export * from './activity.errors';
+export * from './activity-cursor';
+export * from './activity-query.service';
+export * from './migrations/1732000040000-activity-read-model';
