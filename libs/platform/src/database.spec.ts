@@ -1,0 +1,39 @@
+import { dataSourceOptions, isTransientDbError } from './database';
+import { loadConfig } from './config';
+import { PlatformConfig } from './platform.config';
+
+describe('isTransientDbError', () => {
+  it.each([
+    ['connection failure', { code: '08006' }],
+    ['admin shutdown (server restart)', { code: '57P01' }],
+    ['deadlock', { code: '40P01' }],
+    ['serialization failure', { code: '40001' }],
+    ['lock timeout', { code: '55P03' }],
+    ['statement timeout', { code: '57014' }],
+    ['connection refused', { code: 'ECONNREFUSED' }],
+    ['TypeORM wrapper', { driverError: { code: '57P01' } }],
+    ['terminated connection', { message: 'Connection terminated unexpectedly' }],
+  ])('treats %s as transient', (_name, err) => {
+    expect(isTransientDbError(err)).toBe(true);
+  });
+
+  it.each([
+    ['unique violation', { code: '23505' }],
+    ['value too long', { code: '22001' }],
+    ['syntax error', { code: '42601' }],
+    ['plain error', new Error('boom')],
+  ])('treats %s as permanent', (_name, err) => {
+    expect(isTransientDbError(err)).toBe(false);
+  });
+});
+
+describe('dataSourceOptions', () => {
+  it('never synchronizes and applies the statement timeout and TLS settings', () => {
+    const cfg = loadConfig(PlatformConfig, { DATABASE_SSL: 'true', DATABASE_SSL_CA: 'PEM', DATABASE_STATEMENT_TIMEOUT_MS: '1500' });
+    const o = dataSourceOptions(cfg) as Record<string, any>;
+    expect(o.synchronize).toBe(false);
+    expect(o.ssl).toEqual({ ca: 'PEM', rejectUnauthorized: true });
+    expect(o.extra.statement_timeout).toBe(1500);
+    expect((dataSourceOptions(loadConfig(PlatformConfig, {})) as Record<string, any>).ssl).toBe(false);
+  });
+});
