@@ -36,9 +36,9 @@ function sasl(cfg: KafkaSettings): SASLOptions | undefined {
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
-/** Builds a kafkajs client from validated settings (TLS and SASL configurable by env). */
-export function createKafka(cfg: KafkaSettings, clientIdSuffix?: string, overrides: Partial<KafkaConfig> = {}): Kafka {
-  return new Kafka({
+/** The kafkajs client settings derived from validated config (TLS and SASL configurable by env); pure, unit-tested. */
+export function kafkaClientConfig(cfg: KafkaSettings, clientIdSuffix?: string, overrides: Partial<KafkaConfig> = {}): KafkaConfig {
+  return {
     clientId: clientIdSuffix ? `${cfg.KAFKA_CLIENT_ID}-${clientIdSuffix}` : cfg.KAFKA_CLIENT_ID,
     brokers: cfg.KAFKA_BROKERS,
     ssl: cfg.KAFKA_SSL ? (cfg.KAFKA_SSL_CA ? { ca: [cfg.KAFKA_SSL_CA] } : true) : false,
@@ -48,5 +48,10 @@ export function createKafka(cfg: KafkaSettings, clientIdSuffix?: string, overrid
     requestTimeout: 30000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
     ...overrides,
-  });
+  };
+}
+
+/** Builds a kafkajs client from validated settings (TLS and SASL configurable by env). */
+export function createKafka(cfg: KafkaSettings, clientIdSuffix?: string, overrides: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka(kafkaClientConfig(cfg, clientIdSuffix, overrides));
 }

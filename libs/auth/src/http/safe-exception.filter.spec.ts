@@ -1,0 +1,57 @@
+import { BadRequestException, ForbiddenException, InternalServerErrorException, NotFoundException } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { QueryFailedError } from 'typeorm';
+import { validationFailed } from '@cep/platform';
+import { toErrorBody } from './safe-exception.filter';
+
+describe('toErrorBody: errors never echo stack traces or SQL', () => {
+  it('keeps the platform 400 shape {code, message, details}', () => {
+    const b = toErrorBody(validationFailed([{ value: 5000, msg: 'too big', param: 'pageSize', location: 'query' }], 'pageSize: too big'));
+    expect(b).toEqual({
+      statusCode: 400,
+      code: 'VALIDATION_ERROR',
+      message: 'pageSize: too big',
+      details: [{ value: 5000, msg: 'too big', param: 'pageSize', location: 'query' }],
+    });
+  });
+
+  it('gives every HttpException a code', () => {
+    expect(toErrorBody(new NotFoundException('history entry not found'))).toMatchObject({ statusCode: 404, code: 'NOT_FOUND', message: 'history entry not found' });
+    expect(toErrorBody(new ForbiddenException())).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+    expect(toErrorBody(new BadRequestException(['a', 'b']))).toMatchObject({ statusCode: 400, message: 'a; b' });
+    expect(toErrorBody(new ThrottlerException())).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+    expect(toErrorBody(new InternalServerErrorException('secret detail'))).toMatchObject({ statusCode: 500, message: 'internal error' });
+  });
+
+  it('maps a SQL error to a generic body without the query or its parameters', () => {
+    const driverError = Object.assign(new Error('syntax error at or near "OR"'), { code: '42601' });
+    const err = new QueryFailedError("SELECT * FROM history.entries WHERE name = '' OR 1=1 --'", ["' OR 1=1 --"], driverError);
+    const b = toErrorBody(err);
+    expect(b).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'internal error' });
+    expect(JSON.stringify(b)).not.toMatch(/SELECT|history\.entries|OR 1=1/);
+  });
+
+  it('maps a statement timeout to 503 and bad input casts to 400', () => {
+    const timeout = new QueryFailedError('SELECT pg_sleep(60)', [], Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }));
+    expect(toErrorBody(timeout)).toEqual({ statusCode: 503, code: 'QUERY_TIMEOUT', message: 'the query took too long; narrow the request' });
+    const cast = new QueryFailedError('SELECT $1::uuid', ['x'], Object.assign(new Error('invalid input syntax for type uuid: "x"'), { code: '22P02' }));
+    expect(toErrorBody(cast)).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST' });
+    expect(JSON.stringify(toErrorBody(cast))).not.toContain('uuid');
+  });
+
+  it('maps body-parser errors: too large → 413, malformed → 400', () => {
+    expect(toErrorBody(Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 }))).toMatchObject({
+      statusCode: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+    });
+    expect(toErrorBody(Object.assign(new Error('Unexpected token } in JSON'), { type: 'entity.parse.failed', status: 400 }))).toMatchObject({
+      statusCode: 400,
+      code: 'MALFORMED_JSON',
+    });
+  });
+
+  it('hides anything else behind a generic 500', () => {
+    const e = new TypeError("Cannot read properties of undefined (reading 'claims')");
+    expect(toErrorBody(e)).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'internal error' });
+  });
+});
