@@ -1,0 +1,49 @@
+import { randomUUID } from 'crypto';
+import type { ReportSourceEvent } from './report.projection';
+import type { ReportEntry } from './report.model';
+import { OPERATION_BY_EVENT_TYPE, reportedCredentialType } from './report.model';
+
+/** Test builder: a credential event as the report projection sees it. */
+export function reportEvent(over: Partial<ReportSourceEvent> & { profile?: string; credentialType?: string } = {}): ReportSourceEvent & { id: string } {
+  return {
+    id: randomUUID(),
+    type: over.type ?? 'credential.accepted',
+    time: over.time ?? '2026-02-25T22:30:00.000Z',
+    organisationId: over.organisationId ?? '00000000-0000-4000-8000-000000000001',
+    data: over.data ?? { profile: over.profile ?? 'mdoc', credentialType: over.credentialType ?? 'org.iso.18013.5.1.mDL' },
+  };
+}
+
+/** Local date of an instant, computed independently of the implementation (Intl, or plain offset arithmetic). */
+export function bruteLocalDate(ms: number, zone: { offsetMinutes: number } | { timeZone: string }): string {
+  if ('offsetMinutes' in zone) return new Date(ms + zone.offsetMinutes * 60_000).toISOString().slice(0, 10);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(ms);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** The report computed by brute force over raw events, in the API's order. */
+export function bruteForceReport(
+  events: readonly ReportSourceEvent[],
+  q: { organisationId: string; zone: { offsetMinutes: number } | { timeZone: string }; startDate: string; endDate: string; profiles: readonly string[] },
+): ReportEntry[] {
+  const counts = new Map<string, ReportEntry>();
+  for (const e of events) {
+    const op = OPERATION_BY_EVENT_TYPE[e.type];
+    const d = e.data as { profile: string; credentialType: string };
+    if (!op || e.organisationId !== q.organisationId || !q.profiles.includes(d.profile)) continue;
+    const date = bruteLocalDate(Date.parse(e.time), q.zone);
+    if (date < q.startDate || date > q.endDate) continue;
+    const ct = reportedCredentialType(op, d.credentialType);
+    const k = `${date}|${op}|${d.profile}|${ct}`;
+    const cur = counts.get(k) ?? { date, operation: op, profile: d.profile, ...(ct ? { credentialType: ct } : {}), count: 0 };
+    cur.count++;
+    counts.set(k, cur);
+  }
+  return [...counts.values()].sort(compareEntries);
+}
+
+export function compareEntries(a: ReportEntry, b: ReportEntry): number {
+  const c = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return c(b.date, a.date) || c(a.operation, b.operation) || c(a.profile, b.profile) || c(a.credentialType ?? '', b.credentialType ?? '');
+}
