@@ -1,6 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import { ProjectionRuntime1732000000000 } from '@cep/messaging';
 import { HistoryEntries1732000001000 } from '@cep/history';
+import { EventLog1732000050000 } from '@cep/event-log';
 import { ReportDailyCounts1732000030000 } from '@cep/reports';
 import { ActivityReadModel1732000040000 } from '@cep/activity';
 import { ProducerStores1732000000100 } from './producer-stores.migration';
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   HistoryEntries1732000001000,
   ReportDailyCounts1732000030000,
   ActivityReadModel1732000040000,
+  EventLog1732000050000,
 ];

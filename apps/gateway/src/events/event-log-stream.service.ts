@@ -1,0 +1,170 @@
+import { Inject, Injectable, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'http';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { EventLogQueryService, type EventLogFilter } from '@cep/event-log';
+import { errorFields, Logger, METRICS_REGISTRY } from '@cep/platform';
+import { EventLogListener } from './event-log-listener.service';
+import { EventStreamConfig } from './event-stream.config';
+
+export const EVENT_STREAM_CONFIG = Symbol('EVENT_STREAM_CONFIG');
+
+export interface StreamRequest {
+  organisationId: string;
+  filter: EventLogFilter;
+  /** Resume after this `seq` (Last-Event-ID); undefined: only events committed from now on. */
+  after?: bigint;
+}
+
+/**
+ * Server-Sent Events of the event log. Each client gets a loop: read the organisation's rows with
+ * `seq > position` (bounded by the committed head, see EventLogQueryService.readAfter), write them as
+ * `id: <seq>` frames, waiting for `drain` when the socket buffer is full (one page in memory per client at
+ * most; a client that does not drain within the write timeout is disconnected and resumes with
+ * Last-Event-ID), then sleep until a NOTIFY for its organisation or the heartbeat, which sends `: ping`.
+ */
+@Injectable()
+export class EventLogStreamService implements OnModuleDestroy {
+  private readonly log = new Logger('event-log-stream');
+  private readonly query: EventLogQueryService;
+  private readonly open = new Set<StreamSession>();
+  private readonly clients: Gauge;
+  private readonly sent: Counter;
+
+  constructor(
+    @Inject(DataSource) ds: DataSource,
+    private readonly listener: EventLogListener,
+    @Inject(EVENT_STREAM_CONFIG) private readonly cfg: EventStreamConfig,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.query = new EventLogQueryService(ds);
+    this.clients = new Gauge({ name: 'cep_event_stream_clients', help: 'Open event-log SSE streams', registers: [registry] });
+    this.sent = new Counter({ name: 'cep_event_stream_events_sent_total', help: 'Events written to event-log SSE streams', registers: [registry] });
+  }
+
+  /** Validates capacity, fixes the start position, writes the SSE headers and runs the client's loop until it disconnects. */
+  async start(req: IncomingMessage, res: ServerResponse, r: StreamRequest): Promise<void> {
+    if (this.open.size >= this.cfg.EVENT_STREAM_MAX_CLIENTS) throw new ServiceUnavailableException('too many open event streams; retry later');
+    // The position is fixed before the headers go out: anything committed after the client sees the
+    // response open is delivered.
+    const position = r.after ?? (await this.query.headSeq());
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    req.socket.setNoDelay(true);
+    const session = new StreamSession(res, this.query, this.cfg, r.organisationId, r.filter, position, this.log, this.sent);
+    this.open.add(session);
+    this.clients.set(this.open.size);
+    const unsubscribe = this.listener.subscribe(r.organisationId, () => session.wake());
+    req.on('close', () => session.close());
+    res.on('close', () => session.close());
+    try {
+      await session.run();
+    } finally {
+      unsubscribe();
+      this.open.delete(session);
+      this.clients.set(this.open.size);
+    }
+  }
+
+  /** Ends every open stream so the HTTP server can close (clients reconnect elsewhere with Last-Event-ID). */
+  onModuleDestroy(): void {
+    for (const s of this.open) s.close();
+  }
+}
+
+class StreamSession {
+  private closed = false;
+  private pending = true;
+  private wakeUp?: () => void;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly query: EventLogQueryService,
+    private readonly cfg: EventStreamConfig,
+    private readonly organisationId: string,
+    private readonly filter: EventLogFilter,
+    private position: bigint,
+    private readonly log: Logger,
+    private readonly sent: Counter,
+  ) {}
+
+  wake(): void {
+    this.pending = true;
+    this.wakeUp?.();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeUp?.();
+    if (!this.res.writableEnded) this.res.end();
+  }
+
+  async run(): Promise<void> {
+    try {
+      await this.write(`retry: 2000\n: stream open at ${this.position}\n\n`);
+      while (!this.closed) {
+        if (!this.pending) {
+          const woken = await this.sleep(this.cfg.EVENT_STREAM_HEARTBEAT_MS);
+          if (this.closed) break;
+          if (!woken) await this.write(': ping\n\n');
+          this.pending = true; // re-read on every heartbeat too: a lost NOTIFY costs latency, never events
+          continue;
+        }
+        this.pending = false;
+        const page = await this.query.readAfter(this.organisationId, this.filter, this.position, this.cfg.EVENT_STREAM_PAGE_SIZE);
+        for (const e of page.events) {
+          if (this.closed) return;
+          await this.write(`id: ${e.seq}\ndata: ${JSON.stringify(e.event)}\n\n`);
+          this.position = e.seq;
+          this.sent.inc();
+        }
+        this.position = page.scannedTo > this.position ? page.scannedTo : this.position;
+        if (page.events.length === this.cfg.EVENT_STREAM_PAGE_SIZE) this.pending = true;
+      }
+    } catch (err) {
+      if (!this.closed) this.log.warn('event stream ended on error; the client resumes with Last-Event-ID', errorFields(err));
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Resolves true when woken (NOTIFY or close), false on timeout. */
+  private sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wakeUp = undefined;
+        resolve(false);
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(t);
+        this.wakeUp = undefined;
+        resolve(true);
+      };
+    });
+  }
+
+  /** Writes a frame; when the socket buffer is full, waits for `drain` (or gives up after the write timeout). */
+  private write(frame: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.res.write(frame)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(t);
+        this.res.off('drain', onDrain);
+        this.res.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = () => done();
+      const onClose = () => done();
+      const t = setTimeout(() => done(new Error('slow event-stream client: write timeout')), this.cfg.EVENT_STREAM_WRITE_TIMEOUT_MS);
+      this.res.once('drain', onDrain);
+      this.res.once('close', onClose);
+    });
+  }
+}
