@@ -1,67 +1,283 @@
 import type { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor, filterHash, type HistoryCursor } from './history-cursor';
+import {
+  SEARCH_TYPES,
+  SEGMENT_SEPARATOR,
+  type HistoryDetail,
+  type HistoryListItem,
+  type HistorySortField,
+  type SearchType,
+  type SortDirection,
+} from './history-entry';
 
-export interface HistoryQuery {
+/** Every filter of the list endpoint, already validated; combined with AND. */
+export interface HistoryFilter {
   organisationId: string;
-  page: number;
-  pageSize: number;
-  entityId?: string;
-  action?: string;
+  /** Inclusive bounds. */
+  createdDateFrom?: Date;
+  createdDateTo?: Date;
+  actions?: string[];
+  entityTypes?: string[];
+  entityIds?: string[];
+  sources?: string[];
+  /**
+   * Relation filters (`credentialSchemaId`, `proofSchemaId`, `didId`/`identifierId`, `credentialId`, `proofId`,
+   * `providerId`): the entry's entity is, or is related to, every id listed.
+   */
+  relatedIds?: string[];
+  searchText?: string;
+  searchType?: SearchType;
 }
 
-export interface HistoryListItem {
-  id: string;
-  createdDate: string;
-  action: string;
-  entityId: string;
-  entityType: string;
-  organisationId: string;
-  name: string | null;
-  source: string;
-  target: string | null;
+export interface HistoryListQuery extends HistoryFilter {
+  pageSize: number;
+  page?: number;
+  cursor?: string;
+  sort?: HistorySortField;
+  sortDirection?: SortDirection;
 }
 
 export interface HistoryPage {
   values: HistoryListItem[];
   totalPages: number;
   totalItems: number;
+  /** Keyset cursor for the page after this one (null on the last page). */
+  nextCursor: string | null;
 }
 
-/** Reads history entries; always scoped to the caller's organisation. */
+export interface HistoryFreshness {
+  /** Time of the newest event the projection has applied (null before the first). */
+  newestEventTime: Date | null;
+  /** now - newestEventTime, in ms. */
+  lagMs: number | null;
+}
+
+export enum HistoryErrorCode {
+  NOT_FOUND = 'HISTORY_ENTRY_NOT_FOUND',
+  INVALID_CURSOR = 'HISTORY_INVALID_CURSOR',
+}
+
+export class HistoryError extends Error {
+  constructor(
+    readonly code: HistoryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SORT_COLUMNS: Record<HistorySortField, string | null> = {
+  createdDate: null,
+  // one organisation per query: sorting by it is the default order
+  organisationId: null,
+  action: 'action',
+  entityType: 'entity_type',
+  source: 'source',
+};
+
+const LIST_COLUMNS = `id::text AS id, created_date, action, entity_id::text AS entity_id, entity_type, organisation_id, name, source, target`;
+
+interface Row {
+  id: string;
+  created_date: Date;
+  action: string;
+  entity_id: string;
+  entity_type: string;
+  organisation_id: string;
+  name: string | null;
+  source: string;
+  target: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+function toItem(r: Row): HistoryListItem {
+  return {
+    id: r.id,
+    createdDate: new Date(r.created_date).toISOString(),
+    action: r.action,
+    entityId: r.entity_id,
+    entityType: r.entity_type,
+    organisationId: r.organisation_id,
+    name: r.name,
+    source: r.source,
+    target: r.target,
+  };
+}
+
+/** Regex (PostgreSQL ARE) matching `term` as a substring of a segment of the given search types. */
+export function searchPattern(term: string, type?: SearchType): string {
+  const tags = type ? [SEARCH_TYPES[type]] : Object.values(SEARCH_TYPES);
+  const escaped = term.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  return `${SEGMENT_SEPARATOR}(?:${tags.join('|')}):[^${SEGMENT_SEPARATOR}]*${escaped}`;
+}
+
+class Sql {
+  readonly params: unknown[] = [];
+  readonly where: string[] = [];
+  p(v: unknown): string {
+    this.params.push(v);
+    return `$${this.params.length}`;
+  }
+}
+
+const DAY_MS = 86_400_000;
+const dayStart = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
+
+/**
+ * Reads history entries; every query is scoped to one organisation (the caller's). Filters combine with AND.
+ * Order: the sort column, then createdDate DESC, id DESC; keyset pagination via `cursor`.
+ */
 export class HistoryQueryService {
   constructor(private readonly ds: DataSource) {}
 
-  async list(q: HistoryQuery): Promise<HistoryPage> {
-    const where = ['organisation_id = $1'];
-    const params: unknown[] = [q.organisationId];
-    if (q.entityId) {
-      params.push(q.entityId);
-      where.push(`entity_id = $${params.length}`);
-    }
-    if (q.action) {
-      params.push(q.action);
-      where.push(`action = $${params.length}`);
-    }
-    const w = where.join(' AND ');
-    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM history.entries WHERE ${w}`, params);
-    const rows = await this.ds.query(
-      `SELECT id, created_date, action, entity_id, entity_type, organisation_id, name, source, target
-       FROM history.entries WHERE ${w} ORDER BY created_date DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, q.pageSize, q.page * q.pageSize],
-    );
-    return {
-      values: rows.map((r: any) => ({
-        id: r.id,
-        createdDate: new Date(r.created_date).toISOString(),
-        action: r.action,
-        entityId: r.entity_id,
-        entityType: r.entity_type,
-        organisationId: r.organisation_id,
-        name: r.name,
-        source: r.source,
-        target: r.target,
-      })),
-      totalPages: Math.ceil(n / q.pageSize),
-      totalItems: n,
+  /** WHERE clauses of a filter (org first), appended to `q`. */
+  private filterSql(f: HistoryFilter, q: Sql, opts: { from?: Date; to?: Date; toExclusive?: boolean } = {}): void {
+    q.where.push(`organisation_id = ${q.p(f.organisationId)}`);
+    const from = opts.from ?? f.createdDateFrom;
+    const to = opts.to ?? f.createdDateTo;
+    if (from) q.where.push(`created_date >= ${q.p(from.toISOString())}`);
+    if (to) q.where.push(`created_date ${opts.toExclusive ? '<' : '<='} ${q.p(to.toISOString())}`);
+    const eqAny = (col: string, vals: string[] | undefined, cast = '') => {
+      if (!vals?.length) return;
+      q.where.push(vals.length === 1 ? `${col} = ${q.p(vals[0])}${cast}` : `${col} = ANY(${q.p(vals)}${cast ? `${cast}[]` : ''})`);
     };
+    eqAny('action', f.actions);
+    eqAny('entity_type', f.entityTypes);
+    eqAny('entity_id', f.entityIds, '::uuid');
+    eqAny('source', f.sources);
+    if (f.relatedIds?.length) q.where.push(`related_ids @> ${q.p([...new Set(f.relatedIds)])}::uuid[]`);
+    if (f.searchText) q.where.push(`search ~* ${q.p(searchPattern(f.searchText, f.searchType))}`);
+  }
+
+  /** Filters the daily counters can answer (no entity, relation or text filter). */
+  private countable(f: HistoryFilter): boolean {
+    return !f.entityIds?.length && !f.relatedIds?.length && !f.searchText;
+  }
+
+  private async exactCount(f: HistoryFilter, opts: { from?: Date; to?: Date; toExclusive?: boolean } = {}): Promise<number> {
+    const q = new Sql();
+    this.filterSql(f, q, opts);
+    const [{ n }] = await this.ds.query(`SELECT count(*)::bigint AS n FROM history.entries WHERE ${q.where.join(' AND ')}`, q.params);
+    return Number(n);
+  }
+
+  /**
+   * totalItems. For time / action / entity type / source filters: the daily counters of the whole days inside
+   * the window plus exact counts of the two partial edge days; otherwise an exact count (selective filters).
+   */
+  async count(f: HistoryFilter): Promise<number> {
+    if (!this.countable(f)) return this.exactCount(f);
+    const from = f.createdDateFrom;
+    const to = f.createdDateTo;
+    // whole days: [firstFull, lastExcl)
+    const firstFull = from ? (dayStart(from).getTime() === from.getTime() ? from : new Date(dayStart(from).getTime() + DAY_MS)) : undefined;
+    const lastExcl = to ? dayStart(to) : undefined;
+    if (firstFull && lastExcl && firstFull.getTime() >= lastExcl.getTime()) return this.exactCount(f);
+
+    const q = new Sql();
+    q.where.push(`organisation_id = ${q.p(f.organisationId)}`);
+    if (firstFull) q.where.push(`day >= ${q.p(firstFull.toISOString().slice(0, 10))}::date`);
+    if (lastExcl) q.where.push(`day < ${q.p(lastExcl.toISOString().slice(0, 10))}::date`);
+    const anyOf = (col: string, vals?: string[]) => vals?.length && q.where.push(`${col} = ANY(${q.p(vals)})`);
+    anyOf('action', f.actions);
+    anyOf('entity_type', f.entityTypes);
+    anyOf('source', f.sources);
+    const [{ n }] = await this.ds.query(`SELECT coalesce(sum(n), 0)::bigint AS n FROM history.counts WHERE ${q.where.join(' AND ')}`, q.params);
+    let total = Number(n);
+    if (from && firstFull && firstFull.getTime() !== from.getTime()) {
+      total += await this.exactCount(f, { from, to: firstFull, toExclusive: true });
+    }
+    if (to && lastExcl) total += await this.exactCount(f, { from: lastExcl, to });
+    return total;
+  }
+
+  async list(query: HistoryListQuery): Promise<HistoryPage> {
+    const sort = query.sort ?? 'createdDate';
+    const dir = query.sortDirection ?? 'DESC';
+    const col = SORT_COLUMNS[sort];
+    const filter: HistoryFilter = {
+      organisationId: query.organisationId,
+      createdDateFrom: query.createdDateFrom,
+      createdDateTo: query.createdDateTo,
+      actions: query.actions,
+      entityTypes: query.entityTypes,
+      entityIds: query.entityIds,
+      sources: query.sources,
+      relatedIds: query.relatedIds,
+      searchText: query.searchText,
+      searchType: query.searchType,
+    };
+    const fh = filterHash({ ...filter, sort, dir });
+
+    const q = new Sql();
+    this.filterSql(filter, q);
+    let cursor: HistoryCursor | null = null;
+    if (query.cursor) {
+      cursor = decodeCursor(query.cursor);
+      if (!cursor) throw new HistoryError(HistoryErrorCode.INVALID_CURSOR, 'cursor is malformed');
+      if (cursor.f !== fh || cursor.sort !== sort || cursor.dir !== dir) {
+        throw new HistoryError(HistoryErrorCode.INVALID_CURSOR, 'cursor belongs to a query with other filters or another sort');
+      }
+      const cmp = dir === 'DESC' ? '<' : '>';
+      if (!col) {
+        q.where.push(`(created_date, id) ${cmp} (${q.p(cursor.c)}::timestamptz, ${q.p(cursor.i)}::uuid)`);
+      } else {
+        const k = q.p(cursor.k ?? '');
+        q.where.push(
+          `(${col} ${cmp} ${k} OR (${col} = ${k} AND (created_date, id) < (${q.p(cursor.c)}::timestamptz, ${q.p(cursor.i)}::uuid)))`,
+        );
+      }
+    }
+    const order = col ? `${col} ${dir}, created_date DESC, id DESC` : `created_date ${dir}, id ${dir}`;
+    const offset = cursor ? 0 : (query.page ?? 0) * query.pageSize;
+    const limit = q.p(query.pageSize + 1);
+    const off = q.p(offset);
+    const sqlText = `SELECT ${LIST_COLUMNS} FROM history.entries WHERE ${q.where.join(' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${off}`;
+
+    const [rows, totalItems] = await Promise.all([this.ds.query(sqlText, q.params) as Promise<Row[]>, this.count(filter)]);
+    const more = rows.length > query.pageSize;
+    const page = more ? rows.slice(0, query.pageSize) : rows;
+    const last = page[page.length - 1];
+    const nextCursor =
+      more && last
+        ? encodeCursor({
+            v: 1,
+            sort,
+            dir,
+            f: fh,
+            ...(col ? { k: String((last as unknown as Record<string, unknown>)[col]) } : {}),
+            c: new Date(last.created_date).toISOString(),
+            i: last.id,
+          })
+        : null;
+    return { values: page.map(toItem), totalItems, totalPages: Math.ceil(totalItems / query.pageSize), nextCursor };
+  }
+
+  /** The SQL and parameters `list` runs for the page (for EXPLAIN tests and the benchmark). */
+  listSql(filter: HistoryFilter, pageSize = 50): { text: string; params: unknown[] } {
+    const q = new Sql();
+    this.filterSql(filter, q);
+    return {
+      text: `SELECT ${LIST_COLUMNS} FROM history.entries WHERE ${q.where.join(' AND ')} ORDER BY created_date DESC, id DESC LIMIT ${q.p(pageSize + 1)}`,
+      params: q.params,
+    };
+  }
+
+  /** One entry with its metadata; throws NOT_FOUND for unknown ids and for other organisations' entries. */
+  async get(organisationId: string, id: string): Promise<HistoryDetail> {
+    const rows: Row[] = await this.ds.query(
+      `SELECT ${LIST_COLUMNS}, metadata FROM history.entries WHERE id = $1 AND organisation_id = $2`,
+      [id, organisationId],
+    );
+    if (!rows.length) throw new HistoryError(HistoryErrorCode.NOT_FOUND, `history entry ${id} not found`);
+    return { ...toItem(rows[0]), metadata: rows[0].metadata ?? {} };
+  }
+
+  async freshness(now: Date): Promise<HistoryFreshness> {
+    const rows: { newest_event_time: Date | null }[] = await this.ds.query(
+      `SELECT newest_event_time FROM projection.state WHERE projection = 'history'`,
+    );
+    const newest = rows[0]?.newest_event_time ? new Date(rows[0].newest_event_time) : null;
+    return { newestEventTime: newest, lagMs: newest ? Math.max(0, now.getTime() - newest.getTime()) : null };
   }
 }

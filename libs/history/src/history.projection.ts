@@ -1,86 +1,201 @@
-import type { EventEnvelope } from '@cep/contracts';
-import { TOPICS } from '@cep/contracts';
-import type { Projection, ProjectionContext } from '@cep/messaging';
+import type { QueryRunner } from 'typeorm';
+import { EVENT_REGISTRY, HISTORY_MAPPING, TOPICS, type EventEnvelope } from '@cep/contracts';
+import type { Projection } from '@cep/messaging';
+import { mergeEntityState, searchText, toHistoryDraft, type EntityState, type HistoryDraft } from './history-entry.mapper';
 
-export interface HistoryRow {
-  id: string;
-  organisationId: string;
-  createdDate: string;
-  action: string;
-  entityId: string;
-  entityType: string;
-  name: string | null;
-  source: string;
-  target: string | null;
-  eventType: string;
-  metadata: Record<string, unknown>;
-}
+/** Event types the history projection records: every type with a history mapping plus the two session types. */
+export const HISTORY_EVENT_TYPES: readonly string[] = [
+  ...Object.entries(HISTORY_MAPPING)
+    .filter(([, m]) => m !== null)
+    .map(([t]) => t),
+  'session.verification',
+  'session.issuance',
+];
 
-const CREDENTIAL_ACTIONS: Record<string, string> = {
-  'credential.created': 'CREATED',
-  'credential.pending': 'PENDING',
-  'credential.offered': 'OFFERED',
-  'credential.accepted': 'ACCEPTED',
-  'credential.rejected': 'REJECTED',
-  'credential.revoked': 'REVOKED',
-  'credential.suspended': 'SUSPENDED',
-  'credential.reactivated': 'REACTIVATED',
-  'credential.shared': 'SHARED',
-  'credential.deleted': 'DELETED',
-  'credential.offer-expired': 'EXPIRED',
-  'credential.delivery-failed': 'ERRORED',
-};
+/** Topics carrying those types (from the registry, so a new history event type's topic is picked up). */
+export const HISTORY_TOPICS: readonly string[] = [
+  ...new Set(HISTORY_EVENT_TYPES.map((t) => EVENT_REGISTRY.get(t)?.topic).filter((t): t is NonNullable<typeof t> => !!t)),
+].sort();
 
-/** Pure: one history row per event. */
-export function toHistoryRow(e: EventEnvelope): HistoryRow | null {
-  const action = CREDENTIAL_ACTIONS[e.type];
-  if (!action) return null;
-  const d = e.data as { credentialId: string; name: string; recipient?: { identifier: string } };
-  return {
-    id: e.id,
-    organisationId: e.organisationId,
-    createdDate: e.time,
-    action,
-    entityId: d.credentialId,
-    entityType: 'CREDENTIAL',
-    name: d.name ?? null,
-    source: 'CORE',
-    target: d.recipient?.identifier ?? null,
-    eventType: e.type,
-    metadata: { type: e.type, correlationId: e.correlationId },
-  };
-}
+const entityKey = (org: string, id: string) => `${org}\u0000${id}`;
 
-export async function insertHistoryRows(ctx: ProjectionContext, rows: HistoryRow[]): Promise<void> {
-  if (!rows.length) return;
-  await ctx.tx.query(
-    `INSERT INTO history.entries (id, organisation_id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
-     ON CONFLICT (id) DO NOTHING`,
-    [
-      rows.map((r) => r.id),
-      rows.map((r) => r.organisationId),
-      rows.map((r) => r.createdDate),
-      rows.map((r) => r.action),
-      rows.map((r) => r.entityId),
-      rows.map((r) => r.entityType),
-      rows.map((r) => r.name),
-      rows.map((r) => r.source),
-      rows.map((r) => r.target),
-      rows.map((r) => r.eventType),
-      rows.map((r) => JSON.stringify(r.metadata)),
-    ],
+function sameState(a: EntityState, b: EntityState): boolean {
+  return (
+    a.claimsPurged === b.claimsPurged &&
+    a.related.join() === b.related.join() &&
+    a.segments.join('\u0000') === b.segments.join('\u0000') &&
+    a.claims.join('\u0000') === b.claims.join('\u0000')
   );
 }
 
+const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
+
+/**
+ * Set-based writer of one batch (inside the runner's transaction):
+ * 1. locks and loads the state of the batch's entities, merges the drafts in memory (one upsert per entity);
+ * 2. inserts the entries with their entity's final relations and search text (ON CONFLICT (id) DO NOTHING);
+ * 3. re-stamps the older entries of entities whose state changed (a proof's credentials arrive with
+ *    `proof.shared`; `proof.claims-removed` purges claim segments from every entry of the proof);
+ * 4. adds the inserted entries to the daily counters (only rows actually inserted: replays do not double count).
+ */
+export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventEnvelope[]): Promise<number> {
+  const drafts = events.map(toHistoryDraft).filter((d): d is HistoryDraft => d !== null);
+  if (!drafts.length) return 0;
+
+  const byEntity = new Map<string, HistoryDraft[]>();
+  for (const d of drafts) {
+    const k = entityKey(d.organisationId, d.entityId);
+    const list = byEntity.get(k);
+    if (list) list.push(d);
+    else byEntity.set(k, [d]);
+  }
+  const keys = [...byEntity.values()].map((ds) => ds[0]);
+  const prevRows: {
+    organisation_id: string;
+    entity_id: string;
+    entity_type: string;
+    related_ids: string[];
+    segments: string[];
+    claims: string[];
+    claims_purged: boolean;
+  }[] = await tx.query(
+    `SELECT e.organisation_id, e.entity_id::text AS entity_id, e.entity_type, e.related_ids::text[] AS related_ids, e.segments, e.claims, e.claims_purged
+       FROM history.entities e
+       JOIN unnest($1::text[], $2::uuid[]) AS k(org, id) ON e.organisation_id = k.org AND e.entity_id = k.id
+     ORDER BY e.organisation_id, e.entity_id
+     FOR UPDATE OF e`,
+    [keys.map((d) => d.organisationId), keys.map((d) => d.entityId)],
+  );
+  const prev = new Map<string, EntityState>();
+  for (const r of prevRows) {
+    prev.set(entityKey(r.organisation_id, r.entity_id), {
+      organisationId: r.organisation_id,
+      entityId: r.entity_id,
+      entityType: r.entity_type,
+      related: r.related_ids,
+      segments: r.segments,
+      claims: r.claims,
+      claimsPurged: r.claims_purged,
+    });
+  }
+
+  const finalStates = new Map<string, EntityState>();
+  const changed: EntityState[] = [];
+  const restamp: EntityState[] = [];
+  for (const [k, ds] of byEntity) {
+    const before = prev.get(k);
+    const after = mergeEntityState(before, ds);
+    finalStates.set(k, after);
+    if (!before || !sameState(before, after)) {
+      changed.push(after);
+      if (before) restamp.push(after);
+    }
+  }
+
+  if (changed.length) {
+    await tx.query(
+      `INSERT INTO history.entities AS t (organisation_id, entity_id, entity_type, related_ids, segments, claims, claims_purged)
+       SELECT s.organisation_id, s.entity_id, s.entity_type, s.related_ids, s.segments, s.claims, s.claims_purged
+         FROM jsonb_to_recordset($1::jsonb) AS s(organisation_id text, entity_id uuid, entity_type text, related_ids uuid[], segments text[], claims text[], claims_purged boolean)
+       ON CONFLICT (organisation_id, entity_id) DO UPDATE SET related_ids = EXCLUDED.related_ids, segments = EXCLUDED.segments,
+         claims = EXCLUDED.claims, claims_purged = EXCLUDED.claims_purged`,
+      [
+        JSON.stringify(
+          changed.map((s) => ({
+            organisation_id: s.organisationId,
+            entity_id: s.entityId,
+            entity_type: s.entityType,
+            related_ids: s.related,
+            segments: s.segments,
+            claims: s.claims,
+            claims_purged: s.claimsPurged,
+          })),
+        ),
+      ],
+    );
+  }
+
+  const rows = drafts.map((d) => {
+    const s = finalStates.get(entityKey(d.organisationId, d.entityId))!;
+    return {
+      id: d.id,
+      organisation_id: d.organisationId,
+      created_date: d.createdDate,
+      action: d.action,
+      entity_id: d.entityId,
+      entity_type: d.entityType,
+      name: d.name,
+      source: d.source,
+      target: d.target,
+      event_type: d.eventType,
+      metadata: d.metadata,
+      related_ids: s.related,
+      search: searchText(s.segments, s.claims, s.claimsPurged),
+    };
+  });
+  const inserted: { id: string }[] = await tx.query(
+    `INSERT INTO history.entries (id, organisation_id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata, related_ids, search)
+     SELECT r.id, r.organisation_id, r.created_date, r.action, r.entity_id, r.entity_type, r.name, r.source, r.target, r.event_type, r.metadata, r.related_ids, r.search
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id text, created_date timestamptz, action text, entity_id uuid, entity_type text,
+            name text, source text, target text, event_type text, metadata jsonb, related_ids uuid[], search text)
+     ON CONFLICT (id) DO NOTHING
+     RETURNING id::text AS id`,
+    [JSON.stringify(rows)],
+  );
+
+  if (restamp.length) {
+    await tx.query(
+      `UPDATE history.entries e SET related_ids = s.related_ids, search = s.search
+         FROM jsonb_to_recordset($1::jsonb) AS s(organisation_id text, entity_id uuid, related_ids uuid[], search text)
+        WHERE e.organisation_id = s.organisation_id AND e.entity_id = s.entity_id
+          AND (e.related_ids IS DISTINCT FROM s.related_ids OR e.search IS DISTINCT FROM s.search)`,
+      [
+        JSON.stringify(
+          restamp.map((s) => ({
+            organisation_id: s.organisationId,
+            entity_id: s.entityId,
+            related_ids: s.related,
+            search: searchText(s.segments, s.claims, s.claimsPurged),
+          })),
+        ),
+      ],
+    );
+  }
+
+  if (inserted.length) {
+    const fresh = new Set(inserted.map((r) => r.id));
+    const counts = new Map<string, { o: string; d: string; t: string; a: string; s: string; n: number }>();
+    for (const d of drafts) {
+      if (!fresh.delete(d.id)) continue; // a second copy of an id inside the batch is not a new row
+      const day = dayOf(d.createdDate);
+      const k = [d.organisationId, day, d.entityType, d.action, d.source].join('\u0000');
+      const c = counts.get(k);
+      if (c) c.n++;
+      else counts.set(k, { o: d.organisationId, d: day, t: d.entityType, a: d.action, s: d.source, n: 1 });
+    }
+    const cs = [...counts.values()];
+    await tx.query(
+      `INSERT INTO history.counts AS c (organisation_id, day, entity_type, action, source, n)
+       SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+       ON CONFLICT (organisation_id, day, entity_type, action, source) DO UPDATE SET n = c.n + EXCLUDED.n`,
+      [cs.map((c) => c.o), cs.map((c) => c.d), cs.map((c) => c.t), cs.map((c) => c.a), cs.map((c) => c.s), cs.map((c) => c.n)],
+    );
+  }
+  return inserted.length;
+}
+
+/**
+ * The history projection: every history-mapped event (and the verification / issuance session events) becomes
+ * one entry. Idempotent by event id (entries ON CONFLICT (id) DO NOTHING, counters only for inserted rows,
+ * entity state merged by set union), so the runner's own dedupe table is not needed.
+ */
 export const historyProjection: Projection = {
   name: 'history',
   version: 1,
-  topics: [TOPICS.credentials],
-  handles: Object.keys(CREDENTIAL_ACTIONS),
+  topics: HISTORY_TOPICS,
+  handles: HISTORY_EVENT_TYPES,
   dedupe: 'projection',
   async apply(events, ctx) {
-    const rows = events.map(toHistoryRow).filter((r): r is HistoryRow => r !== null);
-    await insertHistoryRows(ctx, rows);
+    await writeHistoryBatch(ctx.tx, events);
   },
 };

@@ -1,3 +1,6 @@
+export * from './history-entry';
+export * from './history-entry.mapper';
 export * from './history.projection';
 export * from './history-query.service';
+export * from './history-cursor';
 export * from './migrations/1732000001000-history-entries';

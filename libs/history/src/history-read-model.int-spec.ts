@@ -1,0 +1,241 @@
+import { randomUUID } from 'crypto';
+import type { DataSource } from 'typeorm';
+import type { EventEnvelope } from '@cep/contracts';
+import { newOrgId, testDataSource } from '@cep/testing';
+import { writeHistoryBatch } from './history.projection';
+import { HistoryQueryService, type HistoryListQuery } from './history-query.service';
+import { historyScenario } from './testing/history-scenario';
+
+/** The projection writer and the query service against the real PostgreSQL (no Kafka: see history-kafka.int-spec.ts). */
+describe('history read model (PostgreSQL)', () => {
+  let ds: DataSource;
+  let svc: HistoryQueryService;
+
+  const apply = async (events: EventEnvelope[]) => {
+    const tx = ds.createQueryRunner();
+    await tx.connect();
+    await tx.startTransaction();
+    try {
+      await writeHistoryBatch(tx, events);
+      await tx.commitTransaction();
+    } catch (e) {
+      await tx.rollbackTransaction();
+      throw e;
+    } finally {
+      await tx.release();
+    }
+  };
+  const list = (q: Partial<HistoryListQuery> & { organisationId: string }) => svc.list({ pageSize: 1000, ...q });
+
+  beforeAll(async () => {
+    ds = await testDataSource();
+    svc = new HistoryQueryService(ds);
+  });
+  afterAll(async () => ds.destroy());
+
+  describe('seed 003 examples', () => {
+    const org = newOrgId();
+    const other = newOrgId();
+    const sc = historyScenario(org);
+    const sc2 = historyScenario(other);
+
+    beforeAll(async () => {
+      // several batches, the second org interleaved, one event replayed
+      await apply(sc.events.slice(0, 10));
+      await apply([...sc2.events, sc.events[3]]);
+      await apply(sc.events.slice(10));
+    });
+
+    it('schema filter: the schema CREATED plus its credential CREATED, PENDING, SHARED, OFFERED, ACCEPTED, newest first', async () => {
+      const page = await list({ organisationId: org, relatedIds: [sc.ids.s1] });
+      expect(page.values.map((v) => [v.entityType, v.action, v.entityId])).toEqual([
+        ['CREDENTIAL', 'ACCEPTED', sc.ids.c1],
+        ['CREDENTIAL', 'OFFERED', sc.ids.c1],
+        ['CREDENTIAL', 'SHARED', sc.ids.c1],
+        ['CREDENTIAL', 'PENDING', sc.ids.c1],
+        ['CREDENTIAL', 'CREATED', sc.ids.c1],
+        ['CREDENTIAL_SCHEMA', 'CREATED', sc.ids.s1],
+      ]);
+      expect(page).toMatchObject({ totalItems: 6, totalPages: 1 });
+      expect(page.values.every((v) => v.organisationId === org)).toBe(true);
+    });
+
+    it('schema filter includes the proofs whose claims came from its credentials (all their entries)', async () => {
+      const page = await list({ organisationId: org, relatedIds: [sc.ids.s2] });
+      const byEntity = (id: string) => page.values.filter((v) => v.entityId === id).map((v) => v.action);
+      expect(byEntity(sc.ids.s2)).toEqual(['CREATED']);
+      expect(byEntity(sc.ids.c2)).toEqual(['ACCEPTED', 'CREATED']);
+      expect(byEntity(sc.ids.p)).toEqual(['CLAIMS_REMOVED', 'ACCEPTED', 'SHARED', 'REQUESTED', 'CREATED']);
+      expect(page.totalItems).toBe(8);
+    });
+
+    it('proof schema filter: the proof schema and its proofs', async () => {
+      const page = await list({ organisationId: org, relatedIds: [sc.ids.ps] });
+      expect(page.values.map((v) => v.entityType).sort()).toEqual(['PROOF', 'PROOF', 'PROOF', 'PROOF', 'PROOF', 'PROOF_SCHEMA']);
+    });
+
+    it('DID filter: the DID, credentials it issued or holds, proofs it verified', async () => {
+      const issuer = await list({ organisationId: org, relatedIds: [sc.ids.d1] });
+      expect(issuer.values.filter((v) => v.entityType === 'DID').map((v) => v.entityId)).toEqual([sc.ids.d1]);
+      expect(issuer.values.filter((v) => v.entityType === 'CREDENTIAL')).toHaveLength(7);
+      expect(issuer.values.filter((v) => v.entityType === 'PROOF')).toHaveLength(0);
+      expect(issuer.totalItems).toBe(8);
+      const holder = await list({ organisationId: org, relatedIds: [sc.ids.holder] });
+      expect(holder.values.every((v) => v.entityType === 'CREDENTIAL')).toBe(true); // not the proofs: there it is not the verifier
+      const verifier = await list({ organisationId: org, relatedIds: [sc.ids.v] });
+      expect(verifier.values.map((v) => `${v.entityType}:${v.action}`)).toEqual([
+        'PROOF:CLAIMS_REMOVED',
+        'PROOF:ACCEPTED',
+        'PROOF:SHARED',
+        'PROOF:REQUESTED',
+        'PROOF:CREATED',
+        'DID:CREATED',
+      ]);
+    });
+
+    it('combined: entityId + action + time window + didId returns exactly the right entries', async () => {
+      const t = Date.parse(sc.claimsRemoved.time);
+      const base = { organisationId: org, entityIds: [sc.ids.p], actions: ['CLAIMS_REMOVED'], relatedIds: [sc.ids.v] };
+      const hit = await list({ ...base, createdDateFrom: new Date(t - 86_400_000 / 2), createdDateTo: new Date(t + 86_400_000 / 2) });
+      expect(hit.values.map((v) => v.id)).toEqual([sc.claimsRemoved.id]);
+      expect(hit.totalItems).toBe(1);
+      const viaSchema = await list({ organisationId: org, relatedIds: [sc.ids.ps, sc.ids.v], actions: ['CLAIMS_REMOVED'], createdDateFrom: new Date(t), createdDateTo: new Date(t) });
+      expect(viaSchema.values.map((v) => v.id)).toEqual([sc.claimsRemoved.id]);
+      expect((await list({ ...base, createdDateTo: new Date(t - 1) })).totalItems).toBe(0);
+      expect((await list({ ...base, relatedIds: [sc.ids.d1] })).totalItems).toBe(0);
+    });
+
+    it('action, entity types, sources, provider', async () => {
+      expect((await list({ organisationId: org, actions: ['SHARED'] })).values.map((v) => v.entityType).sort()).toEqual(['CREDENTIAL', 'PROOF']);
+      expect((await list({ organisationId: org, entityTypes: ['CREDENTIAL_SCHEMA'] })).totalItems).toBe(2);
+      const bridge = await list({ organisationId: org, sources: ['BRIDGE'] });
+      expect(bridge.values.map((v) => v.entityType)).toEqual(['INTERACTION', 'PROVIDER']);
+      const provider = await list({ organisationId: org, relatedIds: [sc.ids.provider], entityTypes: ['INTERACTION'] });
+      expect(provider.values.map((v) => v.entityId)).toEqual([sc.ids.interaction]);
+      const sessions = await list({ organisationId: org, entityTypes: ['VERIFICATION_SESSION'] });
+      expect(sessions.values.map((v) => [v.entityId, v.action])).toEqual([[sc.ids.session, 'PENDING']]);
+      for (const t of ['KEY', 'ORGANISATION', 'TRUST_ANCHOR', 'TRUST_ENTITY', 'BACKUP']) {
+        expect((await list({ organisationId: org, entityTypes: [t] })).totalItems).toBe(1);
+      }
+    });
+
+    it('text search by every searchType, case-insensitive substring', async () => {
+      const entities = async (searchText: string, searchType?: HistoryListQuery['searchType']) =>
+        [...new Set((await list({ organisationId: org, searchText, searchType })).values.map((v) => v.entityId))].sort();
+      expect(await entities('birthDATE', 'claimName')).toEqual([sc.ids.s1, sc.ids.c1].sort());
+      expect(await entities('1990-01', 'claimValue')).toEqual([sc.ids.c1]);
+      expect(await entities('1990-01', 'claimName')).toEqual([]);
+      expect(await entities('driving', 'credentialSchemaName')).toEqual([sc.ids.s1, sc.ids.c1].sort());
+      expect(await entities('z6MkIssuer', 'issuerDid')).toEqual([sc.ids.d1, sc.ids.c1, sc.ids.c2].sort());
+      expect(await entities('VEHICLE OFF', 'issuerName')).toEqual([sc.ids.d1, sc.ids.c1, sc.ids.c2].sort());
+      expect(await entities('did:web:verifier', 'verifierDid')).toEqual([sc.ids.v, sc.ids.p].sort());
+      expect(await entities('border control', 'verifierName')).toEqual([sc.ids.v, sc.ids.p].sort());
+      expect(await entities('border ch', 'proofSchemaName')).toEqual([sc.ids.ps, sc.ids.p].sort());
+      expect(await entities('residence')).toEqual([sc.ids.s2, sc.ids.c2].sort());
+      expect(await entities('(.*)')).toEqual([]); // regex metacharacters are literal
+    });
+
+    it("another organisation's entries never appear, whatever the filters", async () => {
+      const mine = sc.ids;
+      const queries: Partial<HistoryListQuery>[] = [
+        {},
+        { relatedIds: [mine.s1] },
+        { relatedIds: [mine.d1] },
+        { entityIds: [mine.c1] },
+        { searchText: 'driving' },
+        { actions: ['CREATED'], entityTypes: ['CREDENTIAL'], sources: ['CORE'] },
+        { createdDateFrom: new Date('2000-01-01'), createdDateTo: new Date('2100-01-01') },
+      ];
+      for (const q of queries) {
+        const page = await list({ ...q, organisationId: other });
+        expect(page.values.every((v) => v.organisationId === other)).toBe(true);
+        expect(page.values.some((v) => (Object.values(mine) as string[]).includes(v.entityId))).toBe(false);
+      }
+      await expect(svc.get(other, sc.c1Events[0].id)).rejects.toThrow('not found');
+      const detail = await svc.get(org, sc.c1Events[0].id);
+      expect(detail).toMatchObject({ action: 'CREATED', entityType: 'CREDENTIAL', metadata: { eventType: 'credential.created' } });
+      expect(JSON.stringify(detail.metadata)).not.toContain('1990-01-01'); // claim values never reach metadata
+    });
+
+    it('sorts by a column with createdDate DESC, id DESC ties; the keyset cursor walks every entry once', async () => {
+      const all = await list({ organisationId: org, sort: 'entityType', sortDirection: 'ASC' });
+      const types = all.values.map((v) => v.entityType);
+      expect(types).toEqual([...types].sort());
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await svc.list({ organisationId: org, pageSize: 4, sort: 'entityType', sortDirection: 'ASC', cursor });
+        seen.push(...page.values.map((v) => v.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(all.values.map((v) => v.id));
+      await expect(svc.list({ organisationId: org, pageSize: 4, cursor: 'garbage' })).rejects.toThrow('malformed');
+      const first = await svc.list({ organisationId: org, pageSize: 4 });
+      await expect(svc.list({ organisationId: org, pageSize: 4, actions: ['CREATED'], cursor: first.nextCursor! })).rejects.toThrow('other filters');
+    });
+  });
+
+  it('keyset cursor neither skips nor repeats entries when new ones arrive during paging', async () => {
+    const org = newOrgId();
+    await apply(historyScenario(org, new Date('2025-01-01T00:00:00Z')).events);
+    const before = await list({ organisationId: org });
+    const seen: string[] = [];
+    let page = await svc.list({ organisationId: org, pageSize: 5 });
+    seen.push(...page.values.map((v) => v.id));
+    await apply(historyScenario(org, new Date('2025-06-01T00:00:00Z')).events); // newer entries arrive
+    while (page.nextCursor) {
+      page = await svc.list({ organisationId: org, pageSize: 5, cursor: page.nextCursor });
+      seen.push(...page.values.map((v) => v.id));
+    }
+    expect(seen).toEqual(before.values.map((v) => v.id));
+  });
+
+  it('CLAIMS_REMOVED purges the claim values of the proof: a purged value cannot be found', async () => {
+    const org = newOrgId();
+    const sc = historyScenario(org, new Date('2025-02-01T00:00:00Z'), { withPurge: false });
+    await apply(sc.events);
+    for (const searchType of ['claimValue', undefined] as const) {
+      const found = await list({ organisationId: org, searchText: sc.secretClaim, searchType });
+      expect(found.values.map((v) => v.action).sort()).toEqual(['ACCEPTED', 'CREATED', 'REQUESTED', 'SHARED']); // all entries of the proof
+    }
+    await apply([sc.claimsRemoved]);
+    for (const searchType of ['claimValue', 'claimName', undefined] as const) {
+      expect((await list({ organisationId: org, searchText: sc.secretClaim, searchType })).totalItems).toBe(0);
+    }
+    expect((await list({ organisationId: org, searchText: 'permit_number', searchType: 'claimName', entityTypes: ['PROOF'] })).totalItems).toBe(0);
+    // nothing stored anywhere in the history schema still holds it
+    const [{ n }] = await ds.query(
+      `SELECT (SELECT count(*) FROM history.entries WHERE organisation_id = $1 AND (search ILIKE $2 OR metadata::text ILIKE $2))
+            + (SELECT count(*) FROM history.entities WHERE organisation_id = $1 AND (claims::text ILIKE $2 OR segments::text ILIKE $2)) AS n`,
+      [org, `%${sc.secretClaim}%`],
+    );
+    expect(Number(n)).toBe(0);
+    // a replay of the presentation after the purge does not bring the value back
+    await apply([{ ...sc.proofEvents[2], id: randomUUID() }]);
+    expect((await list({ organisationId: org, searchText: sc.secretClaim })).totalItems).toBe(0);
+  });
+
+  it('totalItems from the daily counters equals an exact count for any window and filter', async () => {
+    const org = newOrgId();
+    const events: EventEnvelope[] = [];
+    for (let d = 0; d < 6; d++) events.push(...historyScenario(org, new Date(Date.UTC(2025, 0, 10 + d, d * 3, 17))).events);
+    await apply(events);
+    await apply(events.slice(0, 20)); // replay: counters do not double
+    const windows: [string | undefined, string | undefined][] = [
+      [undefined, undefined],
+      ['2025-01-11T05:00:00.000Z', undefined],
+      [undefined, '2025-01-13T10:00:00.000Z'],
+      ['2025-01-11T00:00:00.000Z', '2025-01-14T00:00:00.000Z'],
+      ['2025-01-11T04:13:00.000Z', '2025-01-14T23:59:59.999Z'],
+      ['2025-01-12T06:17:05.000Z', '2025-01-12T06:17:30.000Z'],
+    ];
+    for (const [from, to] of windows) {
+      for (const extra of [{}, { actions: ['CREATED', 'ACCEPTED'] }, { entityTypes: ['PROOF'], sources: ['CORE'] }]) {
+        const f = { organisationId: org, createdDateFrom: from ? new Date(from) : undefined, createdDateTo: to ? new Date(to) : undefined, ...extra };
+        const page = await list(f);
+        const exact = await list({ ...f, relatedIds: undefined, searchText: undefined, entityIds: undefined, pageSize: 1000 });
+        expect(page.totalItems).toBe(exact.values.length);
+      }
+    }
+  });
+});
