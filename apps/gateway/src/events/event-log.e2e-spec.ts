@@ -1,0 +1,332 @@
+import { randomUUID } from 'crypto';
+import * as http from 'http';
+import { signDevToken } from '@cep/auth';
+import { buildEvent, deadLetterTopic, SessionVerification, TOPICS, type SessionStatusType } from '@cep/contracts';
+import { ensureTopics, EventPublisher } from '@cep/messaging';
+import { DEV_JWT_SECRET } from '@cep/platform';
+import { expectEventually, newOrgId, startApp, testKafka, uniqueName, type AppHandle } from '@cep/testing';
+
+/**
+ * Event log end to end: contract-valid `session.verification` events published to the real Kafka topic
+ * (cep.sessions.v1) → event-log projector → PostgreSQL → gateway (real process, real HTTP).
+ * The verifier app was not in the repository when this test was written, so the events are published
+ * with the platform's EventPublisher exactly as a producer's outbox relay would publish them.
+ */
+describe('event log API (e2e)', () => {
+  const apps: AppHandle[] = [];
+  let gateway: AppHandle;
+  const kafka = testKafka('event-log-e2e');
+  const publisher = new EventPublisher(kafka);
+
+  beforeAll(async () => {
+    const group = uniqueName('e2e-event-log');
+    // Its dead-letter topic must exist (the runner never auto-creates topics); start at the topic's end:
+    // earlier runs' events are of no interest here.
+    await ensureTopics(kafka, [{ topic: deadLetterTopic(group), numPartitions: 1 }]);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.resetOffsets({ groupId: group, topic: TOPICS.sessions, earliest: false });
+    await admin.disconnect();
+    const [p, g] = await Promise.all([
+      startApp('event-log-projector', { port: 4601, env: { KAFKA_GROUP_ID: group } }),
+      startApp('gateway', { port: 4600, env: { EVENT_STREAM_HEARTBEAT_MS: '500' } }),
+    ]);
+    apps.push(p, g);
+    gateway = g;
+  });
+
+  afterAll(async () => {
+    await publisher.disconnect();
+    await Promise.all(apps.map((a) => a.kill('SIGTERM')));
+  });
+
+  const token = (org: string, scope = 'events:read') => signDevToken({ secret: DEV_JWT_SECRET, org, scope });
+
+  function verificationEvent(
+    org: string,
+    o: { sessionId: string; status: SessionStatusType; action: string; time: Date; error?: string; target?: string; originator?: string },
+  ) {
+    return buildEvent(
+      SessionVerification,
+      {
+        target: o.target ?? 'acme.customer.verifier1',
+        action: { type: o.action },
+        status: { type: o.status },
+        callId: '9c2f6b21-8d99-4a41-8950-66f5aa4485d2',
+        sessionId: o.sessionId,
+        format: 'vc+sd-jwt',
+        signatureAlgorithm: '',
+        credentialType: 'identity_credential',
+        ...(o.error ? { error: o.error } : {}),
+        ...(o.originator ? { originator: o.originator } : {}),
+      },
+      { organisationId: org, correlationId: randomUUID(), source: 'urn:cep:verifier', time: o.time },
+    );
+  }
+
+  async function query(org: string, body: unknown, qs = '', bearer?: string): Promise<{ status: number; body: any }> {
+    const r = await fetch(`${gateway.url}/v1/events/query${qs}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer ?? (await token(org))}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: r.status, body: await r.json() };
+  }
+
+  it('a verification session yields init_session/Open then Success (or Failure with error), returned field for field in the seed shape', async () => {
+    const org = newOrgId();
+    const ok = randomUUID();
+    const failed = randomUUID();
+    const t0 = Date.UTC(2025, 2, 6, 9, 14, 26, 353);
+    const events = [
+      verificationEvent(org, { sessionId: ok, status: 'Open', action: 'init_session', time: new Date(t0) }),
+      verificationEvent(org, { sessionId: ok, status: 'Success', action: 'verify_presentation', time: new Date(t0 + 1200), originator: 'wallet-app' }),
+      verificationEvent(org, { sessionId: failed, status: 'Open', action: 'init_session', time: new Date(t0 + 2000) }),
+      verificationEvent(org, { sessionId: failed, status: 'Failure', action: 'verify_presentation', time: new Date(t0 + 2500), error: 'presentation signature invalid' }),
+    ];
+    await publisher.publish(events);
+
+    const page = await expectEventually(async () => {
+      const r = await query(org, { sessionId: ok });
+      expect(r.status).toBe(200);
+      expect(r.body.items).toHaveLength(2);
+      return r.body;
+    });
+    // Newest first; every field of seed 001, in its order, `_id` a UUID, `timestamp` in ms, absent optionals null.
+    const expected = (e: (typeof events)[number], status: string, action: string, extra: { originator?: string | null; error?: string | null }) => ({
+      type: 'cep.events.VerificationEvent',
+      eventType: 'VerificationEvent',
+      _id: e.id,
+      originator: extra.originator ?? null,
+      organization: org,
+      target: 'acme.customer.verifier1',
+      timestamp: Date.parse(e.time),
+      action: { type: action },
+      status: { type: status },
+      callId: '9c2f6b21-8d99-4a41-8950-66f5aa4485d2',
+      error: extra.error ?? null,
+      sessionId: e.data.sessionId,
+      format: 'vc+sd-jwt',
+      signatureAlgorithm: '',
+      credentialType: 'identity_credential',
+    });
+    expect(JSON.stringify(page.items)).toBe(
+      JSON.stringify([
+        expected(events[1], 'Success', 'verify_presentation', { originator: 'wallet-app' }),
+        expected(events[0], 'Open', 'init_session', {}),
+      ]),
+    );
+    expect(page.nextCursor).toBeNull();
+    for (const item of page.items) {
+      expect(item._id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(Number.isInteger(item.timestamp)).toBe(true);
+    }
+    expect(page.items[1].timestamp).toBe(1741252466353);
+
+    const failure = await expectEventually(async () => {
+      const r = await query(org, { sessionId: failed, status: ['Failure'] });
+      expect(r.body.items).toHaveLength(1);
+      return r.body.items[0];
+    });
+    expect(failure).toEqual(expected(events[3], 'Failure', 'verify_presentation', { error: 'presentation signature invalid' }));
+
+    // Paging with the opaque cursor walks all four, newest first, once each.
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const r = await query(org, { limit: 3, ...(cursor ? { cursor } : {}) });
+      expect(r.status).toBe(200);
+      ids.push(...r.body.items.map((i: { _id: string }) => i._id));
+      cursor = r.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(ids).toEqual([...events].reverse().map((e) => e.id));
+
+    // Another organisation sees nothing; naming this organisation from another token is refused.
+    const other = newOrgId();
+    expect((await query(other, { sessionId: ok })).body.items).toEqual([]);
+    expect((await query(other, { organization: org })).status).toBe(403);
+    expect((await query(org, { organization: org, sessionId: ok })).body.items).toHaveLength(2);
+  });
+
+  it('groupBy status.type over a fixture gives exact counts', async () => {
+    const org = newOrgId();
+    const plan: [SessionStatusType, number][] = [
+      ['Open', 5],
+      ['Success', 3],
+      ['Failure', 2],
+    ];
+    const t0 = Date.now() - 60_000;
+    const events = plan.flatMap(([status, n]) =>
+      Array.from({ length: n }, (_, i) =>
+        verificationEvent(org, { sessionId: randomUUID(), status, action: status === 'Open' ? 'init_session' : 'verify', time: new Date(t0 + i) }),
+      ),
+    );
+    await publisher.publish(events);
+    const groups = await expectEventually(async () => {
+      const r = await query(org, {}, '?groupBy=status.type');
+      expect(r.status).toBe(200);
+      expect(r.body.reduce((s: number, g: { count: number }) => s + g.count, 0)).toBe(10);
+      return r.body;
+    });
+    expect(groups).toEqual([
+      { _id: 'Open', count: 5 },
+      { _id: 'Success', count: 3 },
+      { _id: 'Failure', count: 2 },
+    ]);
+    // filters combine with groupBy
+    expect((await query(org, { status: ['Success', 'Failure'] }, '?groupBy=eventType')).body).toEqual([{ _id: 'VerificationEvent', count: 5 }]);
+  });
+
+  it('an SSE client disconnected mid-stream and reconnected with Last-Event-ID receives every event exactly once', async () => {
+    const org = newOrgId();
+    const bearer = await token(org);
+    const target = `acme.stream.${randomUUID()}`;
+    const other = `acme.other.${randomUUID()}`;
+    const batch = (n: number, t: string) =>
+      Array.from({ length: n }, (_, i) =>
+        verificationEvent(org, { sessionId: randomUUID(), status: 'Open', action: 'init_session', time: new Date(Date.now() + i), target: t }),
+      );
+    const qs = `?eventType=VerificationEvent&status=Open&fromTimestamp=0&target=${encodeURIComponent(target)}`;
+
+    const first = await openStream(`${gateway.url}/v1/events/stream${qs}`, bearer, {}, 5);
+    const wave1 = batch(20, target);
+    await publisher.publish([...wave1, ...batch(3, other)]);
+    await first.waitFor(5); // the client dropped the connection on the 5th event, mid-stream
+    const got1 = first.events.slice();
+    expect(got1).toHaveLength(5);
+    const last = got1[got1.length - 1].id;
+
+    const wave2 = batch(15, target);
+    await publisher.publish(wave2); // while disconnected
+    const second = await openStream(`${gateway.url}/v1/events/stream${qs}`, bearer, { 'last-event-id': last });
+    try {
+      await second.waitFor(35 - got1.length);
+      const wave3 = batch(5, target);
+      await publisher.publish(wave3); // live, after the catch-up
+      await second.waitFor(40 - got1.length);
+      await second.waitForComment('ping'); // heartbeats keep flowing
+
+      const all = [...got1, ...second.events];
+      const ids = all.map((e) => e.data._id);
+      expect(new Set(ids).size).toBe(ids.length); // nothing twice
+      expect(new Set(ids)).toEqual(new Set([...wave1, ...wave2, ...wave3].map((e) => e.id))); // nothing missed, nothing else
+      const seqs = all.map((e) => BigInt(e.id));
+      for (let i = 1; i < seqs.length; i++) expect(seqs[i] > seqs[i - 1]).toBe(true); // in order
+      expect(all.every((e) => e.data.target === target && e.data.organization === org)).toBe(true);
+    } finally {
+      second.close();
+    }
+
+    // lastEventId as a query parameter (clients that cannot set headers) replays the same tail
+    const third = await openStream(`${gateway.url}/v1/events/stream${qs}&lastEventId=${last}`, bearer);
+    try {
+      await third.waitFor(40 - got1.length);
+      expect(third.events.map((e) => e.data._id)).toEqual(second.events.map((e) => e.data._id));
+    } finally {
+      third.close();
+    }
+  });
+
+  it('bad filters are a 400 naming the field', async () => {
+    const org = newOrgId();
+    const param = (r: { body: any }) => r.body.details.map((d: { param: string }) => d.param);
+    const cases: [unknown, string, string][] = [
+      [{ foo: 1 }, '', 'foo'],
+      [{ fromTimestamp: 2000, toTimestamp: 1000 }, '', 'fromTimestamp'],
+      [{}, '?groupBy=status.nope', 'groupBy'],
+      [{ limit: 0 }, '', 'limit'],
+      [{ limit: 5000 }, '', 'limit'],
+      [{ limit: '10' }, '', 'limit'],
+      [{ status: ['Pending'] }, '', 'status'],
+      [{ eventType: 'VerificationEvent' }, '', 'eventType'],
+      [{ cursor: 'garbage' }, '', 'cursor'],
+    ];
+    for (const [body, qs, field] of cases) {
+      const r = await query(org, body, qs);
+      expect({ body, qs, status: r.status, code: r.body.code }).toEqual({ body, qs, status: 400, code: 'VALIDATION_ERROR' });
+      expect(param(r)).toContain(field);
+      expect(r.body.message).toContain(field);
+    }
+    const bearer = await token(org);
+    for (const [qs, headers, field] of [
+      ['?fromTimestamp=5&toTimestamp=1', {}, 'fromTimestamp'],
+      ['?status=Bogus', {}, 'status'],
+      ['?bogus=1', {}, 'bogus'],
+      ['', { 'last-event-id': 'abc' }, 'Last-Event-ID'],
+    ] as [string, Record<string, string>, string][]) {
+      const r = await fetch(`${gateway.url}/v1/events/stream${qs}`, { headers: { authorization: `Bearer ${bearer}`, ...headers } });
+      const body = (await r.json()) as any;
+      expect({ qs, status: r.status }).toEqual({ qs, status: 400 });
+      expect(body.details.map((d: { param: string }) => d.param)).toContain(field);
+    }
+    // scope is required
+    const noScope = await token(org, 'history:read');
+    expect((await query(org, {}, '', noScope)).status).toBe(403);
+  });
+});
+
+interface SseEvent {
+  id: string;
+  data: any;
+}
+
+/** A minimal SSE client over node:http (a real HTTP client against the running gateway). */
+function openStream(url: string, bearer: string, headers: Record<string, string> = {}, closeAfter?: number) {
+  return new Promise<{
+    events: SseEvent[];
+    comments: string[];
+    waitFor(n: number): Promise<void>;
+    waitForComment(c: string): Promise<void>;
+    close(): void;
+  }>((resolve, reject) => {
+    const events: SseEvent[] = [];
+    const comments: string[] = [];
+    let closed = false;
+    const req = http.get(url, { headers: { authorization: `Bearer ${bearer}`, accept: 'text/event-stream', ...headers } }, (res) => {
+      if (res.statusCode !== 200) {
+        reject(new Error(`stream answered ${res.statusCode}`));
+        res.resume();
+        return;
+      }
+      expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (closed) return;
+        buf += chunk;
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const frame = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          let id: string | undefined;
+          let data = '';
+          for (const line of frame.split('\n')) {
+            if (line.startsWith(':')) comments.push(line.slice(1).trim());
+            else if (line.startsWith('id:')) id = line.slice(3).trim();
+            else if (line.startsWith('data:')) data += line.slice(5).trim();
+          }
+          if (id !== undefined && data) events.push({ id, data: JSON.parse(data) });
+          if (closeAfter !== undefined && events.length >= closeAfter) {
+            // drop the connection right here, whatever else is already in the socket
+            closed = true;
+            req.destroy();
+            return;
+          }
+        }
+      });
+      resolve({
+        events,
+        comments,
+        waitFor: (n) => expectEventually(() => expect(events.length).toBeGreaterThanOrEqual(n), { timeoutMs: 30000, intervalMs: 20 }).then(() => undefined),
+        waitForComment: (c) => expectEventually(() => expect(comments).toContain(c), { timeoutMs: 10000 }).then(() => undefined),
+        close: () => {
+          closed = true;
+          req.destroy();
+        },
+      });
+    });
+    req.on('error', (err) => {
+      if (!closed) reject(err);
+    });
+  });
+}
