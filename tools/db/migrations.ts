@@ -5,6 +5,7 @@ import { EventLog1732000050000 } from '@cep/event-log';
 import { ReportDailyCounts1732000030000 } from '@cep/reports';
 import { ActivityReadModel1732000040000 } from '@cep/activity';
 import { ProducerStores1732000000100 } from './producer-stores.migration';
+import { IssuerOfferDeadlines1732000010000 } from '../../apps/issuer/src/migrations/1732000010000-offer-deadlines';
 
 /**
  * Every migration of the platform, in order. Each lib owns its migrations; this list is the one place
@@ -13,6 +14,7 @@ import { ProducerStores1732000000100 } from './producer-stores.migration';
 export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   ProjectionRuntime1732000000000,
   ProducerStores1732000000100,
+  IssuerOfferDeadlines1732000010000,
   HistoryEntries1732000001000,
   ReportDailyCounts1732000030000,
   ActivityReadModel1732000040000,

@@ -1,0 +1,1 @@
+export type { SessionInfo } from '@cep/producer-sdk';

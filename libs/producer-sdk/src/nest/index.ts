@@ -1,0 +1,3 @@
+export * from './command-context.decorator';
+export * from './aggregate-store';
+export * from './uuid-param.dto';
