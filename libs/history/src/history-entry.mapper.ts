@@ -64,7 +64,6 @@ const SESSION_ID_NAMESPACE = '6f1d3c1e-6a8c-4c55-9d0e-4c4b1f0a9a11';
 
 export function segment(tag: string, value: string | undefined | null): string | null {
   if (value === undefined || value === null || value === '') return null;
-  // eslint-disable-next-line no-control-regex
   const clean = value.replace(/[\x00-\x1f]/g, ' ').slice(0, MAX_SEGMENT_VALUE_LENGTH);
   return `${tag}:${clean}`;
 }

@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { EVENT_REGISTRY, HISTORY_MAPPING, TOPICS, type EventEnvelope } from '@cep/contracts';
+import { EVENT_REGISTRY, HISTORY_MAPPING, type EventEnvelope } from '@cep/contracts';
 import type { Projection } from '@cep/messaging';
 import { mergeEntityState, searchText, toHistoryDraft, type EntityState, type HistoryDraft } from './history-entry.mapper';
 

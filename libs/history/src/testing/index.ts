@@ -1,0 +1,2 @@
+export * from './history-scenario';
+export * from './history-test-utils';
