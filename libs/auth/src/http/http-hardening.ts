@@ -50,7 +50,9 @@ export class HttpSecurityModule {
 
 /** A root module = the app's module + the HTTP security module (so the app's module stays testable alone). */
 export function secureRootModule(appModule: Type<unknown>, opts: { exceptionFilter?: boolean } = {}): Type<unknown> {
-  @Module({ imports: [appModule, HttpSecurityModule.forRoot(opts)] })
+  // The security module first: its guard (rate limit) then runs before the app's AuthGuard, so floods of
+  // requests without a valid token are limited too (per client IP).
+  @Module({ imports: [HttpSecurityModule.forRoot(opts), appModule] })
   class SecureRootModule {}
   return SecureRootModule;
 }
