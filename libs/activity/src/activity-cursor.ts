@@ -8,18 +8,17 @@ export interface TimeCursor {
   i: string;
 }
 
-/** Position in recording order for the `after` polling mode: (inserting transaction id, sequence). */
+/** Position in commit order for the `after` polling mode. */
 export interface PollCursor {
   k: 'p';
-  x: string;
-  s: string;
+  n: string;
 }
 
 export type ActivityCursor = TimeCursor | PollCursor;
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const INT_RE = /^\d{1,20}$/;
+const INT_RE = /^\d{1,18}$/;
 
 /** Opaque cursors: base64url of a small JSON document. Clients must not build or parse them. */
 export function encodeCursor(c: ActivityCursor): string {
@@ -27,7 +26,7 @@ export function encodeCursor(c: ActivityCursor): string {
 }
 
 /** The start of the polling sequence (`after=0`). */
-export const POLL_START: PollCursor = { k: 'p', x: '0', s: '0' };
+export const POLL_START: PollCursor = { k: 'p', n: '0' };
 
 export function decodeCursor(raw: string, kind: 't'): TimeCursor;
 export function decodeCursor(raw: string, kind: 'p'): PollCursor;
@@ -42,8 +41,8 @@ export function decodeCursor(raw: string, kind: 't' | 'p'): ActivityCursor {
   if (kind === 't' && c?.k === 't' && typeof c.t === 'string' && TS_RE.test(c.t) && typeof c.i === 'string' && UUID_RE.test(c.i)) {
     return { k: 't', t: c.t, i: c.i };
   }
-  if (kind === 'p' && c?.k === 'p' && typeof c.x === 'string' && INT_RE.test(c.x) && typeof c.s === 'string' && INT_RE.test(c.s)) {
-    return { k: 'p', x: c.x, s: c.s };
+  if (kind === 'p' && c?.k === 'p' && typeof c.n === 'string' && INT_RE.test(c.n)) {
+    return { k: 'p', n: c.n };
   }
   throw ActivityError.invalidCursor(raw, kind);
 }

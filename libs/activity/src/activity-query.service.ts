@@ -128,20 +128,18 @@ export class ActivityQueryService {
   }
 
   /**
-   * Polling mode: records in the order they were recorded, after the given position. Only transactions older
-   * than every transaction still in flight are visible (`tx_id < pg_snapshot_xmin(...)`), so a projector batch
-   * that commits later can never land behind a position already handed out: no gaps, even for events that
-   * arrive late with an older timestamp.
+   * Polling mode: records in commit order after the given position. Positions are reserved under a row lock
+   * held until the projector's transaction commits, so a record with a smaller position can never become
+   * visible after a larger one was handed out: no gaps, even for events that arrive late with an older timestamp.
    */
   private async poll(q: ActivityListQuery, after: PollCursor): Promise<ActivityPage> {
     const { where, params } = this.filters(q);
-    params.push(after.x, after.s);
-    where.push(`(tx_id, seq) > ($${params.length - 1}::xid8, $${params.length}::bigint)`);
-    where.push(`tx_id < pg_snapshot_xmin(pg_current_snapshot())`);
+    params.push(after.n);
+    where.push(`position > $${params.length}::bigint`);
     params.push(q.limit + 1);
     const rows: any[] = await this.ds.query(
-      `SELECT ${RECORD_COLUMNS}, tx_id::text AS tx, seq::text AS seq FROM activity.records
-       WHERE ${where.join(' AND ')} ORDER BY tx_id, seq LIMIT $${params.length}`,
+      `SELECT ${RECORD_COLUMNS}, position::text AS pos FROM activity.records
+       WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.length}`,
       params,
     );
     const hasMore = rows.length > q.limit;
@@ -150,7 +148,7 @@ export class ActivityQueryService {
     return {
       records: page.map(toRecord),
       hasMore,
-      cursor: encodeCursor(last ? { k: 'p', x: last.tx, s: last.seq } : after),
+      cursor: encodeCursor(last ? { k: 'p', n: last.pos } : after),
     };
   }
 

@@ -189,11 +189,20 @@ export async function insertActivityRecords(ctx: Pick<ProjectionContext, 'tx'>, 
   for (const r of records) if (!unique.has(r.id)) unique.set(r.id, r);
   const rows = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (!rows.length) return [];
+  // Reserve positions under the feed_position row lock, held until this transaction commits: positions are
+  // therefore handed out in commit order, which is what lets `after` polling never skip a record.
+  const [{ first }] = await ctx.tx.query(
+    `WITH u AS (UPDATE activity.feed_position SET next = next + $1 WHERE id = 1 RETURNING next - $1 AS first) SELECT first FROM u`,
+    [rows.length],
+  );
   const inserted: { id: string }[] = await ctx.tx.query(
     `INSERT INTO activity.records (id, organisation_id, activity_id, event_type, ts, actor_profile_id, recipient_type,
-       recipient_identifier, boost_uri, credential_uri, inbox_credential_id, integration_id, source, metadata)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
-       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::jsonb[]) ORDER BY 1
+       recipient_identifier, boost_uri, credential_uri, inbox_credential_id, integration_id, source, metadata, position)
+     SELECT t.id, t.o, t.a, t.e, t.ts, t.ap, t.rt, t.ri, t.b, t.cu, t.ic, t.ii, t.s, t.m, $15::bigint + t.ord - 1
+     FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::jsonb[])
+       WITH ORDINALITY AS t(id, o, a, e, ts, ap, rt, ri, b, cu, ic, ii, s, m, ord)
+     ORDER BY t.ord
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
     [
@@ -211,6 +220,7 @@ export async function insertActivityRecords(ctx: Pick<ProjectionContext, 'tx'>, 
       rows.map((r) => r.integrationId),
       rows.map((r) => r.source),
       rows.map((r) => (r.metadata ? JSON.stringify(r.metadata) : null)),
+      first,
     ],
   );
   const fresh = new Set(inserted.map((r) => r.id));

@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Activity read model (schema `activity`):
- * - `records`: one row per activity event (PK = event id, so a replayed event is a no-op). `tx_id`/`seq`
- *   give the recording order used by the `after` polling mode (see activity-query.service.ts).
+ * - `records`: one row per activity event (PK = event id, so a replayed event is a no-op). `position`
+ *   is the commit order used by the `after` polling mode (assigned under the `feed_position` row lock).
  * - `activities`: one row per issuance with its latest state (never regresses), the send and first-claim
  *   times (time to claim) and its event count; stats read only this table.
  */
@@ -27,15 +27,17 @@ export class ActivityReadModel1732000040000 implements MigrationInterface {
       integration_id text,
       source text NOT NULL,
       metadata jsonb,
-      tx_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
-      seq bigint GENERATED ALWAYS AS IDENTITY
+      position bigint NOT NULL
     )`);
+    // Commit-ordered positions for the polling mode: a writer locks this row for the rest of its transaction.
+    await q.query(`CREATE TABLE activity.feed_position (id smallint PRIMARY KEY CHECK (id = 1), next bigint NOT NULL)`);
+    await q.query(`INSERT INTO activity.feed_position (id, next) VALUES (1, 1)`);
     await q.query(`CREATE INDEX records_org_ts_idx ON activity.records (organisation_id, ts DESC, id DESC)`);
     await q.query(`CREATE INDEX records_org_boost_ts_idx ON activity.records (organisation_id, boost_uri, ts DESC, id DESC)`);
     await q.query(`CREATE INDEX records_org_integration_ts_idx ON activity.records (organisation_id, integration_id, ts DESC, id DESC)`);
     await q.query(`CREATE INDEX records_org_type_ts_idx ON activity.records (organisation_id, event_type, ts DESC, id DESC)`);
     await q.query(`CREATE INDEX records_activity_idx ON activity.records (activity_id, ts, id)`);
-    await q.query(`CREATE INDEX records_org_position_idx ON activity.records (organisation_id, tx_id, seq)`);
+    await q.query(`CREATE INDEX records_org_position_idx ON activity.records (organisation_id, position)`);
 
     await q.query(`CREATE TABLE activity.activities (
       activity_id uuid PRIMARY KEY,
