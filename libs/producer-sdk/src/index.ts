@@ -13,3 +13,4 @@ export * from './state-machine';
 export * from './lifecycle.aggregate';
 export * from './command-context';
 export * from './nest';
+export * from './transition-cases';
