@@ -60,8 +60,13 @@ export function isoDate(utcMidnightMs: number): string {
 /** The local calendar date of an instant in a zone. */
 export function localDateOf(instantMs: number, zone: ReportZone): string {
   if (zone.kind === 'offset') return isoDate(Math.floor((instantMs + zone.minutes * 60_000) / DAY_MS) * DAY_MS);
+  // Not date-fns-tz getTimezoneOffset: it is off by an hour in the hours before a DST change.
   return formatInTimeZone(instantMs, zone.name, 'yyyy-MM-dd');
 }
+
+/** Local-midnight instants per (zone, date): they never change for a given tzdata, so they are cached (bounded). */
+const DAY_START_CACHE = new Map<string, number>();
+const DAY_START_CACHE_MAX = 200_000;
 
 /**
  * First instant (epoch ms) whose local date in the zone is `date` (`dateMs` = its UTC midnight).
@@ -72,10 +77,15 @@ export function localDateOf(instantMs: number, zone: ReportZone): string {
 export function localDayStart(dateMs: number, zone: ReportZone): number {
   if (zone.kind === 'offset') return dateMs - zone.minutes * 60_000;
   const date = isoDate(dateMs);
+  const cacheKey = `${zone.name}|${date}`;
+  const cached = DAY_START_CACHE.get(cacheKey);
+  if (cached !== undefined) return cached;
   let x = fromZonedTime(`${date}T00:00:00`, zone.name).getTime();
   if (x % BUCKET_MS !== 0) throw new UnalignedZoneError(date);
   for (let i = 0; i < 200 && localDateOf(x, zone) < date; i++) x += BUCKET_MS;
   for (let i = 0; i < 200 && localDateOf(x - BUCKET_MS, zone) >= date; i++) x -= BUCKET_MS;
+  if (DAY_START_CACHE.size >= DAY_START_CACHE_MAX) DAY_START_CACHE.clear();
+  DAY_START_CACHE.set(cacheKey, x);
   return x;
 }
 

@@ -14,10 +14,17 @@ export function reportEvent(over: Partial<ReportSourceEvent> & { profile?: strin
   };
 }
 
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
 /** Local date of an instant, computed independently of the implementation (Intl, or plain offset arithmetic). */
 export function bruteLocalDate(ms: number, zone: { offsetMinutes: number } | { timeZone: string }): string {
   if ('offsetMinutes' in zone) return new Date(ms + zone.offsetMinutes * 60_000).toISOString().slice(0, 10);
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(ms);
+  let fmt = FORMATTERS.get(zone.timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-CA', { timeZone: zone.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    FORMATTERS.set(zone.timeZone, fmt);
+  }
+  const parts = fmt.formatToParts(ms);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
