@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { signDevToken } from './dev-token';
 import { AuthError, TokenVerifier } from './token-verifier';
 
 const SECRET = 'unit-test-secret-0123456789abcdef-0123456789';
 const now = () => Math.floor(Date.now() / 1000);
+type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+type SigningKey = KeyPair['privateKey'];
 
 async function expect401(p: Promise<unknown>, code?: string): Promise<void> {
   const err = await p.then(
@@ -81,9 +83,9 @@ describe('TokenVerifier (HS256 shared secret)', () => {
 describe('TokenVerifier (JWKS, RS256/ES256): a local JWKS served over HTTP', () => {
   let server: Server;
   let jwksUrl: string;
-  let rsa: { privateKey: CryptoKey; publicKey: CryptoKey };
-  let ec: { privateKey: CryptoKey; publicKey: CryptoKey };
-  let other: { privateKey: CryptoKey; publicKey: CryptoKey };
+  let rsa: KeyPair;
+  let ec: KeyPair;
+  let other: KeyPair;
   let jwksRequests = 0;
 
   beforeAll(async () => {
@@ -107,7 +109,7 @@ describe('TokenVerifier (JWKS, RS256/ES256): a local JWKS served over HTTP', () 
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const token = (alg: 'RS256' | 'ES256', key: CryptoKey, kid: string, claims: { exp?: number; nbf?: number; iss?: string; aud?: string } = {}) => {
+  const token = (alg: 'RS256' | 'ES256', key: SigningKey, kid: string, claims: { exp?: number; nbf?: number; iss?: string; aud?: string } = {}) => {
     let jwt = new SignJWT({ org: 'org-jwks', scope: 'activity:read' })
       .setProtectedHeader({ alg, kid, typ: 'JWT' })
       .setIssuedAt()
