@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AuthGuard, TokenVerifier } from '@cep/auth';
-import { APP_CONFIG, Clock, databaseProviders, loadConfig, METRICS_REGISTRY, SystemClock } from '@cep/platform';
+import { APP_CONFIG, Clock, databaseProviders, httpMetricsProvider, loadConfig, METRICS_REGISTRY, SystemClock } from '@cep/platform';
 import { GatewayConfig } from './gateway.config';
 
 /** Shared by every gateway feature module: config, database, clock, metrics registry, bearer-token guard. */
@@ -28,6 +28,7 @@ import { GatewayConfig } from './gateway.config';
         new TokenVerifier({ jwtSecret: cfg.AUTH_JWT_SECRET, jwksUrl: cfg.AUTH_JWKS_URL, issuer: cfg.AUTH_ISSUER, audience: cfg.AUTH_AUDIENCE }),
     },
     { provide: APP_GUARD, useClass: AuthGuard },
+    httpMetricsProvider,
   ],
   exports: [APP_CONFIG, DataSource, Clock, METRICS_REGISTRY, TokenVerifier],
 })

@@ -1,9 +1,10 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { deadLetterTopic, EVENT_REGISTRY, parseEvent, type EventEnvelope, type RejectionReason } from '@cep/contracts';
 import { backoffMs, errorFields, failpoint, isTransientDbError, Logger, sleep } from '@cep/platform';
 import { checkpointName, type Projection } from './projection';
 import { ProjectionMetrics } from './projection-metrics';
+import { ensureTopics } from './topic-admin';
 
 export type DeadLetterReason = RejectionReason | 'projection_failed';
 
@@ -29,6 +30,8 @@ export interface BatchRunnerOptions {
   maxBytesPerPartition?: number;
   maxWaitTimeInMs?: number;
   fromBeginning?: boolean;
+  /** Period of the lag poll (stored checkpoints vs topic end offsets, also while a batch is stuck); 0 disables. */
+  lagPollMs?: number;
   metrics?: ProjectionMetrics;
   logger?: Logger;
 }
@@ -50,6 +53,8 @@ export class BatchProjectionRunner {
   private consumer?: Consumer;
   private dlqProducer?: Producer;
   private stopping = false;
+  private lagTimer?: NodeJS.Timeout;
+  private lagAdmin?: Admin;
   private readonly log: Logger;
   private readonly cp: string;
   private readonly handles: Set<string>;
@@ -74,6 +79,11 @@ export class BatchProjectionRunner {
 
   async start(): Promise<void> {
     this.stopping = false;
+    // A missing dead-letter topic would block the partition at the first poison message: create it up front
+    // (where the principal may not create topics, the deployment's topic Job must have created it).
+    await ensureTopics(this.kafka, [{ topic: deadLetterTopic(this.opts.groupId), numPartitions: 1 }]).catch((err) =>
+      this.log.warn('could not ensure the dead-letter topic', { ...errorFields(err), topic: deadLetterTopic(this.opts.groupId) }),
+    );
     this.dlqProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.dlqProducer.connect();
     const consumer = this.kafka.consumer({
@@ -99,6 +109,15 @@ export class BatchProjectionRunner {
     consumer.on(consumer.events.STOP, () => (this.joined = false));
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.projection.topics], fromBeginning: this.opts.fromBeginning ?? true });
+    this.metrics.trackFreshness(this.projection.name, async () => {
+      const rows: { t: Date | null }[] = await this.ds.query(`SELECT newest_event_time AS t FROM projection.state WHERE projection = $1`, [this.projection.name]);
+      return rows[0]?.t ? new Date(rows[0].t) : null;
+    });
+    const lagPollMs = this.opts.lagPollMs ?? 15000;
+    if (lagPollMs > 0) {
+      this.lagTimer = setInterval(() => void this.pollLag().catch(() => undefined), lagPollMs);
+      this.lagTimer.unref();
+    }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -110,9 +129,38 @@ export class BatchProjectionRunner {
   /** Graceful stop: no new fetches, the batch in flight finishes or rolls back, the member leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    this.lagTimer = undefined;
+    await this.lagAdmin?.disconnect().catch(() => undefined);
+    this.lagAdmin = undefined;
     await this.consumer?.disconnect().catch((err) => this.log.warn('consumer disconnect failed', errorFields(err)));
     await this.dlqProducer?.disconnect().catch(() => undefined);
     this.joined = false;
+    this.log.info('consumer stopped: batch finished or abandoned, left the group');
+  }
+
+  /**
+   * Consumer lag per partition from the stored checkpoints (the source of truth) and the topics' end offsets.
+   * Unlike the per-batch value it keeps growing while a batch is stuck (locked table, database down).
+   * Every instance reports every partition: aggregate with max() in Prometheus.
+   */
+  async pollLag(): Promise<void> {
+    if (this.stopping) return;
+    if (!this.lagAdmin) {
+      this.lagAdmin = this.kafka.admin();
+      await this.lagAdmin.connect();
+    }
+    const rows: { topic: string; partition: number; next_offset: string }[] = await this.ds.query(
+      `SELECT topic, partition, next_offset FROM projection.checkpoints WHERE projection = $1`,
+      [this.cp],
+    );
+    const stored = new Map(rows.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
+    for (const topic of this.projection.topics) {
+      for (const o of await this.lagAdmin.fetchTopicOffsets(topic)) {
+        const at = stored.get(`${topic}/${o.partition}`) ?? BigInt(o.low);
+        this.metrics.setLag(this.projection.name, topic, o.partition, Number(BigInt(o.high) - at));
+      }
+    }
   }
 
   private async seekToCheckpoints(assignment: Record<string, number[]>): Promise<void> {

@@ -7,3 +7,4 @@ export * from './projection-metrics';
 export * from './batch-projection-runner';
 export * from './migrations/1732000000000-projection-runtime';
 export * from './nest';
+export * from './migrations/1732000070000-projection-rebuilds';

@@ -13,6 +13,7 @@ import {
   KAFKA,
   loadConfig,
   METRICS_REGISTRY,
+  httpMetricsProvider,
   MetricsController,
   READINESS_CHECKS,
   SystemClock,
@@ -86,6 +87,7 @@ export class ProducerCoreModule {
           new TokenVerifier({ jwtSecret: cfg.AUTH_JWT_SECRET, jwksUrl: cfg.AUTH_JWKS_URL, issuer: cfg.AUTH_ISSUER, audience: cfg.AUTH_AUDIENCE }),
       },
       { provide: APP_GUARD, useClass: AuthGuard },
+      httpMetricsProvider,
     ];
     return {
       module: ProducerCoreModule,

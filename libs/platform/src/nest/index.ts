@@ -4,3 +4,4 @@ export * from './health.controller';
 export * from './metrics.controller';
 export * from './public.decorator';
 export * from './validation';
+export * from './http-metrics.interceptor';

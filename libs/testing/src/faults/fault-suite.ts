@@ -1,0 +1,513 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import type { Admin, Kafka } from 'kafkajs';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { deadLetterTopic } from '@cep/contracts';
+import { checkpointName, ensureTopics, EventPublisher, type OutgoingMessage } from '@cep/messaging';
+import { startApp, type AppHandle } from '../app-process';
+import { brokerHostPort, portOpen, WORKSPACE_ROOT } from '../infra';
+import { ProjectorSupervisor } from './projector-supervisor';
+import type { ReadModelAdapter } from './read-model-adapter';
+import { credentialWorkload } from './workload';
+
+export type FaultName = 'kill9' | 'postgres' | 'broker' | 'rebalance' | 'sigterm' | 'poison' | 'dup-reorder' | 'table-lock';
+
+export const ALL_FAULTS: FaultName[] = ['kill9', 'postgres', 'broker', 'rebalance', 'sigterm', 'poison', 'dup-reorder', 'table-lock'];
+
+export interface FaultProfile {
+  name: string;
+  /** Valid events per fault run (shared by all projectors: they consume the same stream). */
+  events: number;
+  /** Progress fractions (of the slowest projector) at which a fault is injected. */
+  injections: number[];
+  /** Injections of the faults that disturb the shared broker/database (kept to a minimum). */
+  infraInjections: number[];
+  lockSeconds: number;
+  stormSeconds: number;
+  /** Lag must drain within this after publishing ends. */
+  drainTimeoutMs: number;
+}
+
+export const PROFILES: Record<string, FaultProfile> = {
+  ci: { name: 'ci', events: 4000, injections: [0.3, 0.6], infraInjections: [0.3], lockSeconds: 15, stormSeconds: 12, drainTimeoutMs: 180000 },
+  full: { name: 'full', events: 100000, injections: [0.25, 0.5, 0.75], infraInjections: [0.25, 0.5, 0.75], lockSeconds: 60, stormSeconds: 40, drainTimeoutMs: 900000 },
+};
+
+export interface FaultResult {
+  fault: FaultName;
+  projector: string;
+  eventsIn: number;
+  rowsOut: number;
+  expectedRows: number;
+  duplicates: number;
+  missing: number;
+  unexpected: number;
+  offsetsBackwards: number;
+  deadLetters: number;
+  expectedDeadLetters: number;
+  notes: string[];
+  pass: boolean;
+}
+
+interface CheckpointSample {
+  key: string;
+  offset: bigint;
+}
+
+/**
+ * Runs projector processes against the real broker and database, publishes a workload of one fresh
+ * organisation per fault, injects the fault at given progress points, waits for lag 0 and compares every
+ * read model with its oracle (both ways), checks for duplicate event ids and for checkpoints going backwards.
+ */
+export class FaultSuite {
+  readonly results: FaultResult[] = [];
+  private readonly supervisors = new Map<string, ProjectorSupervisor>();
+  private admin!: Admin;
+  private readonly publisher: EventPublisher;
+  private sampler?: NodeJS.Timeout;
+  private readonly maxSeen = new Map<string, bigint>();
+  private backwards: CheckpointSample[] = [];
+  readonly groupPrefix = `cep.faults.${Date.now().toString(36)}`;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly kafka: Kafka,
+    readonly adapters: ReadModelAdapter[],
+    readonly profile: FaultProfile,
+    private readonly basePort = 4700,
+    private readonly log: (s: string) => void = (s) => process.stdout.write(`[faults] ${s}\n`),
+  ) {
+    this.publisher = new EventPublisher(kafka);
+  }
+
+  groupOf(a: ReadModelAdapter): string {
+    return `${this.groupPrefix}.${a.projection.name}`;
+  }
+
+  private env(a: ReadModelAdapter): Record<string, string> {
+    return { KAFKA_GROUP_ID: this.groupOf(a), KAFKA_SESSION_TIMEOUT_MS: '10000' };
+  }
+
+  /**
+   * Starts every projector. The topics are shared with other tests and carry history from earlier runs, so
+   * the checkpoints (and the group offsets) start at the current end: the suite projects only what it sends
+   * from now on (plus whatever other tests publish meanwhile, which is projected but not compared).
+   */
+  async setUp(): Promise<void> {
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    await this.publisher.connect();
+    await ensureTopics(
+      this.kafka,
+      this.adapters.map((a) => ({ topic: deadLetterTopic(this.groupOf(a)), numPartitions: 1 })),
+    );
+    for (const a of this.adapters) {
+      for (const topic of a.projection.topics) {
+        const ends = await this.admin.fetchTopicOffsets(topic);
+        await this.ds.query(
+          `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset)
+           SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS x(p, o)
+           ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
+          [checkpointName(a.projection), topic, ends.map((e) => e.partition), ends.map((e) => e.high)],
+        );
+        await this.admin.setOffsets({ groupId: this.groupOf(a), topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+      }
+    }
+    let i = 0;
+    for (const a of this.adapters) {
+      const sup = new ProjectorSupervisor(a.app, this.basePort + 10 * i++, this.env(a));
+      this.supervisors.set(a.projection.name, sup);
+    }
+    await Promise.all([...this.supervisors.values()].map((s) => s.start()));
+    this.startSampler();
+  }
+
+  async tearDown(): Promise<void> {
+    if (this.sampler) clearInterval(this.sampler);
+    await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+    await this.publisher.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  /** Samples every checkpoint a few times a second: a stored offset must never go backwards. */
+  private startSampler(): void {
+    const names = this.adapters.map((a) => checkpointName(a.projection));
+    let busy = false;
+    this.sampler = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      this.ds
+        .query(`SELECT projection, topic, partition, next_offset FROM projection.checkpoints WHERE projection = ANY($1)`, [names])
+        .then((rows: { projection: string; topic: string; partition: number; next_offset: string }[]) => {
+          for (const r of rows) {
+            const key = `${r.projection}/${r.topic}/${r.partition}`;
+            const o = BigInt(r.next_offset);
+            const prev = this.maxSeen.get(key);
+            if (prev !== undefined && o < prev) this.backwards.push({ key, offset: o });
+            if (prev === undefined || o > prev) this.maxSeen.set(key, o);
+          }
+        })
+        .catch(() => undefined) // the database may be restarting
+        .finally(() => (busy = false));
+    }, 250);
+  }
+
+  /** Messages applied (checkpoint advance) since `base`, per projection. */
+  private async applied(base: Map<string, bigint>): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const rows: { projection: string; topic: string; partition: number; next_offset: string }[] = await retryDb(() =>
+      this.ds.query(`SELECT projection, topic, partition, next_offset FROM projection.checkpoints`),
+    );
+    for (const a of this.adapters) {
+      const cp = checkpointName(a.projection);
+      let n = 0n;
+      for (const r of rows.filter((x) => x.projection === cp)) n += BigInt(r.next_offset) - (base.get(`${cp}/${r.topic}/${r.partition}`) ?? 0n);
+      out.set(a.projection.name, Number(n));
+    }
+    return out;
+  }
+
+  private async checkpointsNow(): Promise<Map<string, bigint>> {
+    const rows: { projection: string; topic: string; partition: number; next_offset: string }[] = await retryDb(() =>
+      this.ds.query(`SELECT projection, topic, partition, next_offset FROM projection.checkpoints`),
+    );
+    return new Map(rows.map((r) => [`${r.projection}/${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
+  }
+
+  /** One fault: fresh organisation, workload, injections at progress points, drain, compare. */
+  async run(fault: FaultName): Promise<FaultResult[]> {
+    const org = crypto.randomUUID();
+    const p = this.profile;
+    const wl = credentialWorkload(org, {
+      events: p.events,
+      duplicateRate: fault === 'dup-reorder' ? 0.1 : 0,
+      reorderWithinKeys: fault === 'dup-reorder',
+      poison: fault === 'poison' ? 30 : 0,
+    });
+    const points = fault === 'postgres' || fault === 'broker' ? p.infraInjections : p.injections;
+    const notes = new Map<string, string[]>(this.adapters.map((a) => [a.projection.name, []]));
+    const note = (s: string) => {
+      this.log(`${fault}: ${s}`);
+      for (const a of this.adapters) notes.get(a.projection.name)!.push(s);
+    };
+    const backwardsBefore = this.backwards.length;
+    const base = await this.checkpointsNow();
+    const expectedMsgs = new Map(this.adapters.map((a) => [a.projection.name, wl.messages.filter((m) => a.projection.topics.includes(m.topic)).length]));
+    const t0 = Date.now();
+
+    const publishing = this.publishAll(wl.messages);
+    for (const at of points) {
+      const progress = await this.waitProgress(base, expectedMsgs, at, publishing);
+      note(`inject at ${Object.entries(progress).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(', ')}`);
+      await this.inject(fault, note);
+    }
+    await publishing;
+    const ends = new Map<string, { topic: string; partition: number; high: string }[]>();
+    for (const a of this.adapters) {
+      const list: { topic: string; partition: number; high: string }[] = [];
+      for (const topic of a.projection.topics) for (const o of await this.admin.fetchTopicOffsets(topic)) list.push({ topic, ...o });
+      ends.set(a.projection.name, list);
+    }
+    await this.waitForLagZero(ends, fault);
+    note(`drained in ${((Date.now() - t0) / 1000).toFixed(1)} s (incl. publishing and injections)`);
+
+    const results: FaultResult[] = [];
+    for (const a of this.adapters) {
+      const stored = await retryDb(() => a.readRows(this.ds, org));
+      const expected = a.oracle(wl.events);
+      const storedSet = new Set(stored);
+      const expectedSet = new Set(expected);
+      const missing = expected.filter((r) => !storedSet.has(r)).length;
+      const unexpected = stored.filter((r) => !expectedSet.has(r)).length;
+      const duplicates = (await a.duplicateEventIds(this.ds, org)) + (stored.length - storedSet.size);
+      const offsetsBackwards = this.backwards.slice(backwardsBefore).filter((b) => b.key.startsWith(`${checkpointName(a.projection)}/`)).length;
+      const poisonOnTopics = wl.messages.filter((m) => wl.poisonKeys.includes(m.key) && a.projection.topics.includes(m.topic)).length;
+      const [{ n: deadLetters }] = await this.ds.query(
+        `SELECT count(*)::int AS n FROM projection.dead_letters WHERE consumer_group = $1 AND msg_key = ANY($2)`,
+        [this.groupOf(a), wl.poisonKeys],
+      );
+      const pass = missing === 0 && unexpected === 0 && duplicates === 0 && offsetsBackwards === 0 && deadLetters === poisonOnTopics;
+      const r: FaultResult = {
+        fault,
+        projector: a.projection.name,
+        eventsIn: wl.events.length,
+        rowsOut: stored.length,
+        expectedRows: expected.length,
+        duplicates,
+        missing,
+        unexpected,
+        offsetsBackwards,
+        deadLetters,
+        expectedDeadLetters: poisonOnTopics,
+        notes: notes.get(a.projection.name)!,
+        pass,
+      };
+      results.push(r);
+      this.results.push(r);
+    }
+    return results;
+  }
+
+  private async publishAll(messages: OutgoingMessage[]): Promise<void> {
+    const size = 500;
+    for (let i = 0; i < messages.length; i += size) {
+      const chunk = messages.slice(i, i + size);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.publisher.send(chunk);
+          break;
+        } catch (err) {
+          // Broker down (fault 3): the idempotent producer gave up for now; send the chunk again.
+          // A chunk that was in fact written is duplicated on the wire, which consumers must absorb.
+          if (attempt > 120) throw err;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    }
+  }
+
+  private async waitProgress(
+    base: Map<string, bigint>,
+    expected: Map<string, number>,
+    at: number,
+    publishing: Promise<void>,
+  ): Promise<Record<string, number>> {
+    let published = false;
+    void publishing.then(() => (published = true), () => (published = true));
+    const deadline = Date.now() + this.profile.drainTimeoutMs;
+    for (;;) {
+      const applied = await this.applied(base);
+      const progress: Record<string, number> = {};
+      for (const a of this.adapters) progress[a.projection.name] = Math.min(1, (applied.get(a.projection.name) ?? 0) / Math.max(1, expected.get(a.projection.name) ?? 1));
+      if (Math.min(...Object.values(progress)) >= at) return progress;
+      if (Date.now() > deadline) throw new Error(`progress ${JSON.stringify(progress)} never reached ${at}${published ? ' (publishing done)' : ''}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async waitForLagZero(ends: Map<string, { topic: string; partition: number; high: string }[]>, fault: FaultName): Promise<void> {
+    const deadline = Date.now() + this.profile.drainTimeoutMs;
+    for (;;) {
+      const cps = await this.checkpointsNow();
+      const behind: string[] = [];
+      for (const a of this.adapters) {
+        const cp = checkpointName(a.projection);
+        for (const e of ends.get(a.projection.name)!) {
+          const at = cps.get(`${cp}/${e.topic}/${e.partition}`) ?? 0n;
+          if (at < BigInt(e.high)) behind.push(`${cp} ${e.topic}[${e.partition}] ${at} < ${e.high}`);
+        }
+      }
+      if (!behind.length) return;
+      if (Date.now() > deadline) {
+        const logs = [...this.supervisors.values()].map((s) => `--- ${s.app}\n${s.tailLog(2000)}`).join('\n');
+        throw new Error(`${fault}: lag did not drain: ${behind.join('; ')}\n${logs}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  // ---------------------------------------------------------------- the faults
+
+  private async inject(fault: FaultName, note: (s: string) => void): Promise<void> {
+    const sups = [...this.supervisors.values()];
+    switch (fault) {
+      case 'kill9': {
+        // Alternate: SIGKILL from outside (mid-batch), and a failpoint between the DB commit and the Kafka commit.
+        const viaFailpoint = (this.killCount++ % 2) === 0;
+        if (viaFailpoint) {
+          for (const s of sups) s.setNextEnv({ CEP_FAILPOINTS: 'runner.after-db-commit@3' });
+          await Promise.all(sups.map((s) => s.signal('SIGKILL')));
+          await Promise.all(sups.map((s) => s.ready()));
+          // The instance with the failpoint kills itself after its 3rd committed batch; wait for that exit.
+          const before = sups.map((s) => s.exits.length);
+          await waitFor(() => sups.every((s, i) => s.exits.length > before[i]), 120000, 'failpoint exit');
+          note(`SIGKILL + restart with failpoint runner.after-db-commit@3 (fired: ${sups.map((s) => s.exits.at(-1)?.signal).join(',')})`);
+        } else {
+          await Promise.all(sups.map((s) => s.signal('SIGKILL')));
+          note('SIGKILL mid-batch');
+        }
+        await Promise.all(sups.map((s) => s.ready()));
+        return;
+      }
+      case 'sigterm': {
+        const r = await Promise.all(sups.map((s) => s.signal('SIGTERM')));
+        note(`SIGTERM: exits ${r.map((x) => x.code ?? x.signal).join(',')} in ${r.map((x) => x.ms).join(',')} ms`);
+        // Nest closes the app (consumer stop → pools closed) and then re-raises the signal, hence exit by SIGTERM.
+        for (const x of r) {
+          const graceful = (x.code === 0 || x.signal === 'SIGTERM') && x.log.includes('consumer stopped') && x.ms < 25000;
+          if (!graceful) throw new Error(`graceful shutdown failed: ${x.code ?? x.signal} after ${x.ms} ms\n${x.log.slice(-1500)}`);
+        }
+        await Promise.all(sups.map((s) => s.ready()));
+        return;
+      }
+      case 'postgres': {
+        if (this.pgCount++ === 0) {
+          const t = Date.now();
+          restartPostgres();
+          note(`PostgreSQL restarted in ${Date.now() - t} ms`);
+        } else {
+          const n = await this.terminateBackends();
+          note(`pg_terminate_backend of ${n} projector connections`);
+        }
+        return;
+      }
+      case 'broker': {
+        const t = Date.now();
+        kafkaSh('kill9');
+        const { host, port } = brokerHostPort();
+        await waitFor(async () => !(await portOpen(host, port)), 30000, 'broker port closed');
+        kafkaSh('start');
+        note(`broker kill -9 + start in ${Date.now() - t} ms`);
+        return;
+      }
+      case 'rebalance': {
+        // A second and third instance per projector join and leave every few seconds (each join and each leave
+        // is a rebalance): a new instance every 3 s, the oldest extra one leaves (SIGTERM or SIGKILL) when two run.
+        const end = Date.now() + this.profile.stormSeconds * 1000;
+        const extra: AppHandle[][] = this.adapters.map(() => []);
+        let joins = 0;
+        let k = 0;
+        while (Date.now() < end) {
+          await Promise.all(
+            this.adapters.map(async (a, i) => {
+              if (extra[i].length >= 2) await extra[i].shift()!.kill(k++ % 2 ? 'SIGKILL' : 'SIGTERM');
+              const slot = 1 + (joins % 2);
+              extra[i].push(await startApp(a.app, { port: this.basePort + 10 * i + slot, env: this.env(a), waitReady: false }));
+            }),
+          );
+          joins++;
+          await new Promise((r) => setTimeout(r, 3000));
+        }
+        await Promise.all(extra.flat().map((h) => h.kill('SIGTERM')));
+        note(`rebalance storm: ${joins} joins (+ as many leaves) of 2nd/3rd instances over ${this.profile.stormSeconds} s`);
+        return;
+      }
+      case 'poison':
+      case 'dup-reorder':
+        // The fault is in the data; still disturb the consumer once per point so the mix crosses a restart.
+        await Promise.all(sups.map((s) => s.signal('SIGKILL')));
+        await Promise.all(sups.map((s) => s.ready()));
+        note('data fault in the stream (+ SIGKILL restart)');
+        return;
+      case 'table-lock':
+        return this.lockTables(note);
+    }
+  }
+
+  private killCount = 0;
+  private pgCount = 0;
+
+  private async terminateBackends(): Promise<number> {
+    const names = this.adapters.map((a) => a.projection.name);
+    const rows = await retryDb(() =>
+      this.ds.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = ANY($1)`,
+        [names],
+      ),
+    );
+    return rows.length;
+  }
+
+  /** Holds ACCESS EXCLUSIVE on every read-model table; the group must keep its members and memory stay bounded. */
+  private async lockTables(note: (s: string) => void): Promise<void> {
+    const c = new Client({ connectionString: process.env.DATABASE_URL, application_name: 'faults-lock' });
+    await c.connect();
+    const sups = [...this.supervisors.values()];
+    const groupsBefore = await Promise.all(this.adapters.map((a) => this.admin.describeGroups([this.groupOf(a)])));
+    const membersBefore = groupsBefore.map((g) => g.groups[0].members.map((m) => m.memberId).sort().join(','));
+    const restartsBefore = sups.map((s) => s.restarts);
+    const rss: number[] = sups.map(() => 0);
+    try {
+      await c.query('BEGIN');
+      for (const a of this.adapters) await c.query(`LOCK TABLE ${a.lockTable} IN ACCESS EXCLUSIVE MODE`);
+      const end = Date.now() + this.profile.lockSeconds * 1000;
+      while (Date.now() < end) {
+        sups.forEach((s, i) => (rss[i] = Math.max(rss[i], rssMb(s.pid))));
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await c.query('COMMIT');
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+    const groupsAfter = await Promise.all(this.adapters.map((a) => this.admin.describeGroups([this.groupOf(a)])));
+    const membersAfter = groupsAfter.map((g) => g.groups[0].members.map((m) => m.memberId).sort().join(','));
+    const evicted = this.adapters.filter((_, i) => membersBefore[i] !== membersAfter[i] || sups[i].restarts !== restartsBefore[i]);
+    note(`tables locked ${this.profile.lockSeconds} s: max RSS ${rss.map((r) => `${r.toFixed(0)} MB`).join(', ')}; evictions: ${evicted.length}`);
+    if (evicted.length) throw new Error(`group members changed during the lock: ${evicted.map((a) => a.projection.name).join(', ')}`);
+    if (rss.some((r) => r > 1024)) throw new Error(`memory not bounded during the lock: ${rss.join(', ')} MB`);
+  }
+
+  /** The printed table: fault × projector. */
+  table(): string {
+    const head = ['fault', 'projector', 'events in', 'rows out', 'expected', 'duplicates', 'missing', 'unexpected', 'offsets back', 'DLQ', 'result'];
+    const rows = this.results.map((r) => [
+      r.fault,
+      r.projector,
+      String(r.eventsIn),
+      String(r.rowsOut),
+      String(r.expectedRows),
+      String(r.duplicates),
+      String(r.missing),
+      String(r.unexpected),
+      String(r.offsetsBackwards),
+      `${r.deadLetters}/${r.expectedDeadLetters}`,
+      r.pass ? 'PASS' : 'FAIL',
+    ]);
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
+    return [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+  }
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function retryDb<T>(fn: () => Promise<T>, timeoutMs = 60000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+function rssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** `pg_ctlcluster <version> <cluster> restart` (fast shutdown); PG_CLUSTER overrides (e.g. "15 main"). */
+export function restartPostgres(): void {
+  const [version, cluster] = (process.env.PG_CLUSTER ?? detectCluster()).split(' ');
+  execFileSync('pg_ctlcluster', [version, cluster, 'restart', '-m', 'fast'], { stdio: 'inherit' });
+}
+
+function detectCluster(): string {
+  const versions = fs.readdirSync('/etc/postgresql').sort();
+  const v = versions[versions.length - 1];
+  const clusters = fs.readdirSync(`/etc/postgresql/${v}`);
+  return `${v} ${clusters.includes('main') ? 'main' : clusters[0]}`;
+}
+
+/** tools/kafka/kafka.sh against the suite's broker (KAFKA_BROKERS may name a private one, e.g. for test:faults). */
+function kafkaSh(cmd: 'kill9' | 'start'): void {
+  const { host, port } = brokerHostPort();
+  execFileSync('bash', [`${WORKSPACE_ROOT}/tools/kafka/kafka.sh`, cmd], {
+    stdio: 'inherit',
+    env: { ...process.env, KAFKA_HOST: host, KAFKA_PORT: String(port) },
+  });
+}

@@ -1,0 +1,4 @@
+export * from './read-model-adapter';
+export * from './workload';
+export * from './projector-supervisor';
+export * from './fault-suite';

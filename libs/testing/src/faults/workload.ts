@@ -1,0 +1,129 @@
+import { randomUUID } from 'crypto';
+import {
+  buildEvent,
+  CREDENTIAL_EVENTS,
+  CredentialCreated,
+  TOPICS,
+  type CredentialCreatedData,
+  type EventEnvelope,
+} from '@cep/contracts';
+import type { OutgoingMessage } from '@cep/messaging';
+import { toOutgoingMessage } from '@cep/messaging';
+import { credentialCreatedData } from '../event-fixtures';
+
+export interface WorkloadOptions {
+  /** Valid events to generate (approximately: whole credential lifecycles). */
+  events: number;
+  /** Fraction of valid events sent a second time (redelivery by a producer retry). */
+  duplicateRate?: number;
+  /** Shuffle each key's events before sending (reordering within a key). */
+  reorderWithinKeys?: boolean;
+  /** Poison messages (malformed JSON, unknown type, invalid payload) mixed in, evenly spread. */
+  poison?: number;
+  /** Time of the first event; later events follow at 1 s steps (deterministic oracle input). */
+  start?: Date;
+}
+
+export interface Workload {
+  organisationId: string;
+  /** Every distinct valid event (the oracle's input). */
+  events: EventEnvelope[];
+  /** The wire messages in send order: valid events, duplicates and poison. */
+  messages: OutgoingMessage[];
+  poisonKeys: string[];
+  duplicates: number;
+}
+
+const STATE_EVENTS = CREDENTIAL_EVENTS.filter((d) => d.type !== CredentialCreated.type);
+
+/**
+ * Credential lifecycles of one fresh organisation: each credential gets `credential.created` and one to four
+ * state events (any of the catalogue's credential state events), all contract-valid and built with the builders.
+ */
+export function credentialWorkload(organisationId: string, opts: WorkloadOptions): Workload {
+  const t0 = (opts.start ?? new Date('2026-03-01T00:00:00.000Z')).getTime();
+  let tick = 0;
+  const meta = () => ({ organisationId, correlationId: randomUUID(), source: 'urn:cep:faults', time: new Date(t0 + 1000 * tick++) });
+  const byKey: EventEnvelope[][] = [];
+  let n = 0;
+  while (n < opts.events) {
+    const created: CredentialCreatedData = credentialCreatedData({ name: `Credential ${n}` });
+    const chain: EventEnvelope[] = [buildEvent(CredentialCreated, created, meta())];
+    const { claims: _c, offerExpiresAt: _o, ...state } = created;
+    const more = 1 + (n % 4);
+    for (let i = 0; i < more; i++) {
+      const def = STATE_EVENTS[(n + i * 7) % STATE_EVENTS.length];
+      chain.push(buildEvent(def as typeof STATE_EVENTS[number], state as never, meta()));
+    }
+    n += chain.length;
+    byKey.push(chain);
+  }
+  if (opts.reorderWithinKeys) for (const chain of byKey) shuffle(chain);
+  // Interleave keys (round-robin in blocks) so a batch holds many keys, as in production.
+  const events: EventEnvelope[] = [];
+  for (let i = 0; i < byKey.length; i += 50) {
+    const block = byKey.slice(i, i + 50);
+    for (let j = 0; block.some((c) => j < c.length); j++) for (const c of block) if (j < c.length) events.push(c[j]);
+  }
+  const messages = events.map(toOutgoingMessage);
+  let duplicates = 0;
+  if (opts.duplicateRate) {
+    // A duplicate follows its original within a short distance (a producer retry), never before it.
+    const out: OutgoingMessage[] = [];
+    const pending: { at: number; m: OutgoingMessage }[] = [];
+    messages.forEach((m, i) => {
+      out.push(m);
+      if (pseudoRandom(i) < opts.duplicateRate!) pending.push({ at: i + 1 + Math.floor(pseudoRandom(i + 1) * 200), m });
+      while (pending.length && pending[0].at <= i) out.push(pending.shift()!.m);
+      pending.sort((a, b) => a.at - b.at);
+    });
+    out.push(...pending.map((p) => p.m));
+    duplicates = out.length - messages.length;
+    messages.splice(0, messages.length, ...out);
+  }
+  const poisonKeys: string[] = [];
+  for (let i = 0; i < (opts.poison ?? 0); i++) {
+    const key = randomUUID();
+    poisonKeys.push(key);
+    const at = Math.floor(((i + 1) * messages.length) / ((opts.poison ?? 0) + 1));
+    messages.splice(at, 0, poisonMessage(organisationId, key, i));
+  }
+  return { organisationId, events, messages, poisonKeys, duplicates };
+}
+
+/** Three kinds of poison: not JSON, an unknown type, a known type whose payload fails validation. */
+export function poisonMessage(organisationId: string, key: string, i: number): OutgoingMessage {
+  const base = buildEvent(CredentialCreated, credentialCreatedData({ credentialId: key }), {
+    organisationId,
+    correlationId: randomUUID(),
+    source: 'urn:cep:faults',
+    time: new Date('2026-03-01T00:00:00.000Z'),
+  });
+  let value: string;
+  switch (i % 3) {
+    case 0:
+      value = `{"poison": ${i}, not json`;
+      break;
+    case 1:
+      value = JSON.stringify({ ...base, type: 'credential.teleported' });
+      break;
+    default:
+      value = JSON.stringify({ ...base, data: { ...base.data, profile: 'floppy-disk' } });
+  }
+  return { topic: TOPICS.credentials, key, value, headers: {} };
+}
+
+function shuffle<T>(a: T[]): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(pseudoRandom(i * 31 + a.length) * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+}
+
+/** Deterministic [0, 1) from an integer (mulberry32 step). */
+function pseudoRandom(seed: number): number {
+  let t = (seed + 0x6d2b79f5) | 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}

@@ -1,0 +1,44 @@
+import type { DataSource } from 'typeorm';
+import { testDataSource, testKafka } from '@cep/testing';
+import { ALL_FAULTS, FaultSuite, PROFILES, type FaultName } from '../../libs/testing/src/faults';
+import { FAULT_ADAPTERS } from './adapters';
+
+/**
+ * Every fault × every projector: after each fault, once the lag is 0, the read model equals its oracle both
+ * ways, no event id is applied twice, the stored offsets never went backwards and poison went to the DLQ.
+ * FAULTS=kill9,sigterm limits the faults; FAULTS_PROFILE=ci|full picks the size.
+ */
+const profile = PROFILES[process.env.FAULTS_PROFILE ?? 'ci'];
+if (!profile) throw new Error(`unknown FAULTS_PROFILE ${process.env.FAULTS_PROFILE}`);
+const faults = (process.env.FAULTS ? process.env.FAULTS.split(',') : ALL_FAULTS) as FaultName[];
+
+describe(`fault injection (${profile.name}: ${profile.events} events per fault)`, () => {
+  let ds: DataSource;
+  let suite: FaultSuite;
+
+  beforeAll(async () => {
+    ds = await testDataSource();
+    suite = new FaultSuite(ds, testKafka('faults'), FAULT_ADAPTERS, profile);
+    await suite.setUp();
+  });
+
+  afterAll(async () => {
+    await suite?.tearDown();
+    if (suite?.results.length) process.stdout.write(`\nFault-injection results (${profile.name})\n${suite.table()}\n`);
+    await ds?.destroy().catch(() => undefined);
+  });
+
+  it.each(faults)('%s', async (fault) => {
+    const results = await suite.run(fault);
+    for (const r of results) {
+      expect({ projector: r.projector, missing: r.missing, unexpected: r.unexpected, duplicates: r.duplicates, backwards: r.offsetsBackwards, dlq: r.deadLetters }).toEqual({
+        projector: r.projector,
+        missing: 0,
+        unexpected: 0,
+        duplicates: 0,
+        backwards: 0,
+        dlq: r.expectedDeadLetters,
+      });
+    }
+  });
+});

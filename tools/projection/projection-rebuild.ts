@@ -1,0 +1,272 @@
+import type { Kafka } from 'kafkajs';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { deadLetterTopic } from '@cep/contracts';
+import { BatchProjectionRunner, checkpointName, ensureTopics, type Projection } from '@cep/messaging';
+import { Logger } from '@cep/platform';
+
+export interface RebuildTarget {
+  projection: Projection;
+  /** The Postgres schema that holds the read model (all its tables, functions and triggers). */
+  schema: string;
+  /** The live projector's consumer group (the rebuild uses its own, derived from it). */
+  groupId: string;
+}
+
+export interface RebuildOptions {
+  /** Keep the replaced schema (renamed `<schema>__old_<id>`) for rollback instead of dropping it. */
+  keepOld?: boolean;
+  /** How long the swap may hold the live checkpoints while the rebuild closes the last gap. */
+  swapWindowMs?: number;
+  timeoutMs?: number;
+  log?: Logger;
+  /** Called once the build schema is created and the replay runs (tests use it to observe the build). */
+  onBuilding?: (buildSchema: string) => void;
+}
+
+export interface RebuildResult {
+  id: string;
+  buildSchema: string;
+  previousSchema: string;
+  eventsApplied: number;
+  ms: number;
+}
+
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/**
+ * Rebuilds a read model without downtime:
+ * 1. creates `<schema>__rebuild_<id>` with the same tables (LIKE ... INCLUDING ALL, own sequences), functions
+ *    and triggers;
+ * 2. replays the projection from offset 0 with its own consumer group, checkpoints and dedupe ids, its SQL
+ *    pointed at the build schema (the schema prefix of every statement is rewritten), while the live projector
+ *    keeps serving and writing the old schema;
+ * 3. once the build has caught up it swaps in ONE transaction: it locks the live checkpoints (the live projector
+ *    waits), lets the replay reach them, stops the replay, hands the replay's checkpoints, dedupe ids and
+ *    freshness to the live projection and renames the schemas (`<schema>` → `<schema>__old_<id>`,
+ *    build → `<schema>`). Readers see either the old or the new complete model, never a partial one.
+ */
+export async function rebuildProjection(ds: DataSource, kafka: Kafka, target: RebuildTarget, opts: RebuildOptions = {}): Promise<RebuildResult> {
+  const log = opts.log ?? new Logger(`rebuild.${target.projection.name}`);
+  const started = Date.now();
+  const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const live = target.projection;
+  const schema = target.schema;
+  const build = `${schema}__rebuild_${id}`;
+  const old = `${schema}__old_${id}`;
+  const groupId = `${target.groupId}.rebuild-${id}`;
+  const replay: Projection = {
+    ...live,
+    name: `${live.name}#rebuild-${id}`,
+    apply: (events, ctx) => live.apply(events, { ...ctx, tx: redirectSchema(ctx.tx, schema, build) }),
+  };
+  await ds.query(`INSERT INTO projection.rebuilds (id, projection, schema_name, build_schema, status) VALUES ($1, $2, $3, $4, 'building')`, [
+    id,
+    live.name,
+    schema,
+    build,
+  ]);
+  let runner: BatchProjectionRunner | undefined;
+  try {
+    await cloneSchema(ds, schema, build);
+    log.info('build schema created; replaying from offset 0', { build, groupId });
+    await ensureTopics(kafka, [{ topic: deadLetterTopic(groupId), numPartitions: 1 }]);
+    runner = new BatchProjectionRunner(kafka, ds, replay, { groupId, fromBeginning: true, lagPollMs: 0, logger: log });
+    await runner.start();
+    opts.onBuilding?.(build);
+
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
+      for (;;) {
+        if (Date.now() > deadline) throw new Error('rebuild did not catch up in time');
+        // Caught up with the end offsets as they were a moment ago?
+        const ends = new Map<string, bigint>();
+        for (const topic of live.topics) for (const o of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${o.partition}`, BigInt(o.high));
+        const cps = await checkpoints(ds, checkpointName(replay));
+        const behind = [...ends].filter(([k, high]) => (cps.get(k) ?? 0n) < high);
+        if (behind.length) {
+          await sleep(500);
+          continue;
+        }
+        if (await trySwap(ds, live, replay, runner, { schema, build, old, id, windowMs: opts.swapWindowMs ?? 30000, log })) break;
+        // The window closed before the replay reached the live checkpoints: the replay was restarted; try again.
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    runner = undefined;
+    const [{ n }] = await ds.query(`SELECT events_applied::bigint AS n FROM projection.state WHERE projection = $1`, [live.name]).catch(() => [{ n: 0 }]);
+    if (!opts.keepOld) {
+      await ds.query(`DROP SCHEMA ${ident(old)} CASCADE`);
+      await ds.query(`UPDATE projection.rebuilds SET previous_dropped = true WHERE id = $1`, [id]);
+    }
+    await cleanupGroup(kafka, groupId);
+    log.info('rebuild swapped in', { build, previous: old, dropped: !opts.keepOld, ms: Date.now() - started });
+    return { id, buildSchema: build, previousSchema: old, eventsApplied: Number(n ?? 0), ms: Date.now() - started };
+  } catch (err) {
+    await runner?.stop().catch(() => undefined);
+    await ds.query(`UPDATE projection.rebuilds SET status = 'failed', error = $2 WHERE id = $1`, [id, String(err).slice(0, 2000)]).catch(() => undefined);
+    await ds.query(`DROP SCHEMA IF EXISTS ${ident(build)} CASCADE`).catch(() => undefined);
+    await dropReplayState(ds, replay).catch(() => undefined);
+    await cleanupGroup(kafka, groupId);
+    throw err;
+  }
+}
+
+async function trySwap(
+  ds: DataSource,
+  live: Projection,
+  replay: Projection,
+  runner: BatchProjectionRunner,
+  o: { schema: string; build: string; old: string; id: string; windowMs: number; log: Logger },
+): Promise<boolean> {
+  const tx = ds.createQueryRunner();
+  await tx.connect();
+  try {
+    await tx.startTransaction();
+    await tx.query(`SET LOCAL lock_timeout = '30s'`);
+    // The live projector cannot commit past these while we hold them (its batch waits, then retries).
+    const liveRows: { topic: string; partition: number; next_offset: string }[] = await tx.query(
+      `SELECT topic, partition, next_offset FROM projection.checkpoints WHERE projection = $1 FOR UPDATE`,
+      [checkpointName(live)],
+    );
+    const target = new Map(liveRows.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
+    const deadline = Date.now() + o.windowMs;
+    for (;;) {
+      const cps = await checkpoints(ds, checkpointName(replay));
+      if ([...target].every(([k, v]) => (cps.get(k) ?? 0n) >= v)) break;
+      if (Date.now() > deadline) {
+        await tx.rollbackTransaction();
+        o.log.warn('replay did not reach the live checkpoints within the swap window; retrying');
+        return false;
+      }
+      await sleep(100);
+    }
+    // Nothing may write the build schema after this point.
+    await runner.stop();
+    const final = await tx.query(`SELECT topic, partition, next_offset FROM projection.checkpoints WHERE projection = $1`, [checkpointName(replay)]);
+    await tx.query(
+      `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset)
+       SELECT $1, topic, partition, next_offset FROM projection.checkpoints WHERE projection = $2
+       ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
+      [checkpointName(live), checkpointName(replay)],
+    );
+    if (live.dedupe === 'runner') {
+      await tx.query(`DELETE FROM projection.processed_events WHERE projection = $1`, [live.name]);
+      await tx.query(`UPDATE projection.processed_events SET projection = $1 WHERE projection = $2`, [live.name, replay.name]);
+    }
+    await tx.query(`DELETE FROM projection.state WHERE projection = $1`, [live.name]);
+    await tx.query(`UPDATE projection.state SET projection = $1 WHERE projection = $2`, [live.name, replay.name]);
+    await tx.query(`DELETE FROM projection.checkpoints WHERE projection = $1`, [checkpointName(replay)]);
+    await tx.query(`ALTER SCHEMA ${ident(o.schema)} RENAME TO ${ident(o.old)}`);
+    await tx.query(`ALTER SCHEMA ${ident(o.build)} RENAME TO ${ident(o.schema)}`);
+    const [{ n }] = await tx.query(`SELECT coalesce(max(events_applied), 0)::bigint AS n FROM projection.state WHERE projection = $1`, [live.name]);
+    await tx.query(
+      `UPDATE projection.rebuilds SET status = 'swapped', swapped_at = now(), previous_schema = $2, events_applied = $3 WHERE id = $1`,
+      [o.id, o.old, n],
+    );
+    await tx.commitTransaction();
+    o.log.info('swapped', { partitions: final.length });
+    return true;
+  } catch (err) {
+    if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
+    throw err;
+  } finally {
+    await tx.release().catch(() => undefined);
+  }
+}
+
+async function checkpoints(ds: DataSource, name: string): Promise<Map<string, bigint>> {
+  const rows: { topic: string; partition: number; next_offset: string }[] = await ds.query(
+    `SELECT topic, partition, next_offset FROM projection.checkpoints WHERE projection = $1`,
+    [name],
+  );
+  return new Map(rows.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
+}
+
+async function dropReplayState(ds: DataSource, replay: Projection): Promise<void> {
+  await ds.query(`DELETE FROM projection.checkpoints WHERE projection = $1`, [checkpointName(replay)]);
+  await ds.query(`DELETE FROM projection.processed_events WHERE projection = $1`, [replay.name]);
+  await ds.query(`DELETE FROM projection.state WHERE projection = $1`, [replay.name]);
+}
+
+async function cleanupGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.deleteTopics({ topics: [deadLetterTopic(groupId)] }).catch(() => undefined);
+  } catch {
+    /* best effort */
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Creates `to` as a structural copy of schema `from`: tables with defaults, constraints and indexes (own
+ * sequences for serial columns), functions and triggers. Function bodies keep naming `from`, which is the
+ * name the build schema carries after the swap.
+ */
+export async function cloneSchema(ds: DataSource, from: string, to: string): Promise<void> {
+  await ds.transaction(async (m) => {
+    await m.query(`CREATE SCHEMA ${ident(to)}`);
+    const fns: { def: string }[] = await m.query(
+      `SELECT pg_get_functiondef(p.oid) AS def FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname = $1 AND p.prokind IN ('f', 'p')`,
+      [from],
+    );
+    for (const f of fns) {
+      // Only the qualified name in the header moves; the body is left alone.
+      await m.query(f.def.replace(new RegExp(`^(CREATE OR REPLACE (?:FUNCTION|PROCEDURE) )("?)${escapeRe(from)}\\2\\.`, 'm'), `$1${ident(to)}.`));
+    }
+    const tables: { t: string }[] = await m.query(`SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [from]);
+    for (const { t } of tables) {
+      await m.query(`CREATE TABLE ${ident(to)}.${ident(t)} (LIKE ${ident(from)}.${ident(t)} INCLUDING ALL)`);
+      const serials: { col: string; seq: string }[] = await m.query(
+        `SELECT a.attname AS col, s.relname AS seq FROM pg_attrdef d
+         JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+         JOIN pg_depend dep ON dep.objid = d.oid AND dep.refclassid = 'pg_class'::regclass
+         JOIN pg_class s ON s.oid = dep.refobjid AND s.relkind = 'S'
+         WHERE d.adrelid = $1::regclass`,
+        [`${ident(to)}.${ident(t)}`],
+      );
+      for (const s of serials) {
+        await m.query(`CREATE SEQUENCE ${ident(to)}.${ident(s.seq)} OWNED BY ${ident(to)}.${ident(t)}.${ident(s.col)}`);
+        await m.query(`ALTER TABLE ${ident(to)}.${ident(t)} ALTER COLUMN ${ident(s.col)} SET DEFAULT nextval('${to}.${s.seq}'::regclass)`);
+      }
+    }
+    const triggers: { def: string }[] = await m.query(
+      `SELECT pg_get_triggerdef(tg.oid) AS def FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT tg.tgisinternal`,
+      [from],
+    );
+    for (const tg of triggers) await m.query(rewriteSchema(tg.def, from, to));
+  });
+}
+
+/** Rewrites every `<from>.` qualifier of a statement to `<to>.` (quoted or not). */
+export function rewriteSchema(sql: string, from: string, to: string): string {
+  return sql.replace(new RegExp(`(?<![\\w."$])("?)${escapeRe(from)}\\1\\.`, 'g'), `${ident(to)}.`);
+}
+
+/** The batch transaction, with the projection's statements pointed at the build schema. */
+function redirectSchema(tx: QueryRunner, from: string, to: string): QueryRunner {
+  return new Proxy(tx, {
+    get(target, prop, receiver) {
+      if (prop === 'query') {
+        return (sql: string, params?: unknown[], structured?: boolean) =>
+          (target.query as (...a: unknown[]) => Promise<unknown>).call(target, rewriteSchema(sql, from, to), params, structured);
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
