@@ -117,13 +117,33 @@ export function resolveReportRequest(req: ReportRequest, codec: ReportCursorCode
   };
 }
 
+interface DayRow {
+  i: number;
+  operation: string;
+  profile: string;
+  credential_type: string;
+  total: number;
+  c1: number | null;
+  c2: number | null;
+  c3: number | null;
+}
+
+/** Sums of one (operation, profile, credential type) per UTC day: the day total and cum[k] for the ks asked. */
+interface SeriesDay {
+  total: number;
+  at: Map<number, number>;
+}
+
+const MAX_KS_PER_DAY = 3;
+
 /**
- * Answers a report from `reports.daily_counts`. Each local date's UTC interval [a, b) is computed in
- * the application (fixed offset or IANA rules via date-fns-tz) and sent as (dayA, kA, dayB, kB); SQL joins
- * every local date to the UTC-day rows it touches (two or three) and takes
- *   Σ_{dayA ≤ day < dayB} cum[96]  −  cum_dayA[kA]  +  cum_dayB[kB]
- * with `cum[k]` = operations before k*15min that UTC day (cum[0] = 0). A 365-day report reads about
- * 370 rows per (operation, profile, credential type), whatever the number of events.
+ * Answers a report from `reports.daily_counts`. Each local date's UTC interval [a, b) is computed in the
+ * application (fixed offset, or IANA rules via date-fns-tz) as (dayA, kA, dayB, kB), so that
+ *   count(local date) = Σ_{dayA ≤ day < dayB} cum[96]  −  cum_dayA[kA]  +  cum_dayB[kB]
+ * with `cum[k]` = operations before k*15min that UTC day (cum[0] = 0). One index range scan reads, per
+ * UTC day row, only the day total and the one to three `cum[k]` where a local midnight falls that day; the
+ * service then assembles local days, sorts, and applies the cursor and limit. A 365-day report reads about
+ * 367 small rows per (operation, profile, credential type), whatever the number of events.
  */
 export class ReportQueryService {
   private readonly codec: ReportCursorCodec;
@@ -144,57 +164,102 @@ export class ReportQueryService {
   }
 
   async run(q: ResolvedReportQuery): Promise<ReportPage> {
-    const spans = q.after ? q.spans.filter((s) => s.date <= q.after!.date) : q.spans;
+    const after = q.after;
+    const spans = after ? q.spans.filter((s) => s.date <= after.date) : q.spans;
     if (!spans.length) return { data: [] };
-    const rows: { local_date: string; operation: string; profile: string; credential_type: string; count: string }[] = await this.db.query(
-      `WITH l AS (
-         SELECT * FROM unnest($2::date[], $3::date[], $4::int[], $5::date[], $6::int[]) AS l(local_date, day_a, k_a, day_b, k_b)
-       ), agg AS (
-         SELECT to_char(l.local_date, 'YYYY-MM-DD') AS local_date, r.operation, r.profile, r.credential_type,
-           sum(CASE WHEN r.day < l.day_b THEN r.cum[96] ELSE 0 END
-             - CASE WHEN r.day = l.day_a THEN coalesce(r.cum[l.k_a], 0) ELSE 0 END
-             + CASE WHEN r.day = l.day_b THEN coalesce(r.cum[l.k_b], 0) ELSE 0 END) AS count
-         FROM l JOIN reports.daily_counts r
-           ON r.organisation_id = $1 AND r.day >= l.day_a AND r.day <= l.day_b AND r.profile = ANY($7::text[])
-         GROUP BY l.local_date, r.operation, r.profile, r.credential_type
-       )
-       SELECT local_date, operation, profile, credential_type, count::text AS count FROM agg
-       WHERE count > 0
-         AND ($8::text IS NULL OR local_date < $8::text
-              OR (local_date = $8::text AND (operation, profile, credential_type) > ($9::text COLLATE "C", $10::text COLLATE "C", $11::text COLLATE "C")))
-       ORDER BY local_date DESC, operation, profile, credential_type
-       LIMIT $12`,
-      [
-        q.organisationId,
-        spans.map((s) => s.date),
-        spans.map((s) => s.dayA),
-        spans.map((s) => s.kA),
-        spans.map((s) => s.dayB),
-        spans.map((s) => s.kB),
-        q.profiles,
-        q.after?.date ?? null,
-        q.after?.operation ?? null,
-        q.after?.profile ?? null,
-        q.after?.credentialType ?? null,
-        q.limit + 1,
-      ],
+
+    // UTC days touched, and the bucket indexes k (1..95) whose cum[k] is needed on each.
+    const firstDay = Math.min(...spans.map((s) => dayNumber(s.dayA)));
+    const lastDay = Math.max(...spans.map((s) => dayNumber(s.dayB)));
+    const n = lastDay - firstDay + 1;
+    const ks: number[][] = Array.from({ length: MAX_KS_PER_DAY }, () => new Array<number>(n).fill(0));
+    const addK = (day: string, k: number) => {
+      if (k <= 0 || k >= 96) return; // cum[0] = 0, cum[96] = total
+      const i = dayNumber(day) - firstDay;
+      for (const col of ks) {
+        if (col[i] === k) return;
+        if (col[i] === 0) {
+          col[i] = k;
+          return;
+        }
+      }
+      throw new Error(`more than ${MAX_KS_PER_DAY} local midnights on UTC day ${day}`);
+    };
+    for (const s of spans) {
+      addK(s.dayA, s.kA);
+      addK(s.dayB, s.kB);
+    }
+
+    const rows: DayRow[] = await this.db.query(
+      `SELECT (r.day - $2::date) AS i, r.operation, r.profile, r.credential_type,
+         r.cum[96]::float8 AS total,
+         r.cum[($4::int[])[r.day - $2::date + 1]]::float8 AS c1,
+         r.cum[($5::int[])[r.day - $2::date + 1]]::float8 AS c2,
+         r.cum[($6::int[])[r.day - $2::date + 1]]::float8 AS c3
+       FROM reports.daily_counts r
+       WHERE r.organisation_id = $1 AND r.day >= $2::date AND r.day <= $3::date AND r.profile = ANY($7::text[])`,
+      [q.organisationId, isoDate(firstDay * DAY_MS), isoDate(lastDay * DAY_MS), ks[0], ks[1], ks[2], q.profiles],
     );
-    const more = rows.length > q.limit;
-    const page = more ? rows.slice(0, q.limit) : rows;
-    const data: ReportEntry[] = page.map((r) => ({
-      date: r.local_date,
-      operation: r.operation as ReportOperation,
-      profile: r.profile,
-      ...(r.credential_type ? { credentialType: r.credential_type } : {}),
-      count: Number(r.count),
-    }));
-    if (!more) return { data };
-    const last = page[page.length - 1];
+
+    // One series per (operation, profile, credential type): UTC day index -> total and cum[k].
+    const series = new Map<string, { operation: string; profile: string; credentialType: string; days: (SeriesDay | undefined)[] }>();
+    for (const r of rows) {
+      const key = `${r.operation}\u0000${r.profile}\u0000${r.credential_type}`;
+      let s = series.get(key);
+      if (!s) {
+        s = { operation: r.operation, profile: r.profile, credentialType: r.credential_type, days: new Array(n) };
+        series.set(key, s);
+      }
+      const at = new Map<number, number>();
+      const cs = [r.c1, r.c2, r.c3];
+      for (let c = 0; c < MAX_KS_PER_DAY; c++) if (ks[c][r.i]) at.set(ks[c][r.i], cs[c] ?? 0);
+      s.days[r.i] = { total: r.total, at };
+    }
+    const cumAt = (d: SeriesDay | undefined, k: number) => (!d || k <= 0 ? 0 : k >= 96 ? d.total : d.at.get(k)!);
+
+    const entries: ReportEntry[] = [];
+    for (const span of spans) {
+      const a = dayNumber(span.dayA) - firstDay;
+      const b = dayNumber(span.dayB) - firstDay;
+      for (const s of series.values()) {
+        let count = 0;
+        for (let d = a; d < b; d++) count += s.days[d]?.total ?? 0;
+        count += cumAt(s.days[b], span.kB) - cumAt(s.days[a], span.kA);
+        if (count > 0) {
+          entries.push({
+            date: span.date,
+            operation: s.operation as ReportOperation,
+            profile: s.profile,
+            ...(s.credentialType ? { credentialType: s.credentialType } : {}),
+            count,
+          });
+        }
+      }
+    }
+    entries.sort(compareReportEntries);
+    let start = 0;
+    if (after) {
+      const pos: ReportEntry = { date: after.date, operation: after.operation as ReportOperation, profile: after.profile, credentialType: after.credentialType, count: 0 };
+      while (start < entries.length && compareReportEntries(entries[start], pos) <= 0) start++;
+    }
+    const data = entries.slice(start, start + q.limit);
+    if (start + q.limit >= entries.length) return { data };
+    const last = data[data.length - 1];
     return {
       data,
-      nextCursor: this.codec.encode(q.queryHash, { date: last.local_date, operation: last.operation, profile: last.profile, credentialType: last.credential_type }),
+      nextCursor: this.codec.encode(q.queryHash, { date: last.date, operation: last.operation, profile: last.profile, credentialType: last.credentialType ?? '' }),
     };
   }
+}
+
+/** The API order: most recent date first, then operation, profile and credential type (code-unit order). */
+export function compareReportEntries(a: ReportEntry, b: ReportEntry): number {
+  const c = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return c(b.date, a.date) || c(a.operation, b.operation) || c(a.profile, b.profile) || c(a.credentialType ?? '', b.credentialType ?? '');
+}
+
+function dayNumber(isoDay: string): number {
+  return Date.parse(`${isoDay}T00:00:00Z`) / DAY_MS;
 }
 
 /** CSV of a report page: header `date,operation,profile,credentialType,count` (RFC 4180 quoting). */
