@@ -220,7 +220,7 @@ async function main(): Promise<void> {
   const ticker = setInterval(() => report(), 10000);
   while (!stop && Date.now() < deadline) {
     const p: Promise<void> = oneFlow(pick(orgs))
-      .catch((err) => process.stderr.write(`flow failed: ${(err as Error).message}\n`))
+      .catch((err) => void process.stderr.write(`flow failed: ${(err as Error).message}\n`))
       .finally(() => inflight.delete(p));
     inflight.add(p);
     await new Promise((r) => setTimeout(r, 1000 / RATE));
