@@ -4,21 +4,27 @@ import { signDevToken } from '@cep/auth';
 import { buildEvent, deadLetterTopic, SessionVerification, TOPICS, type SessionStatusType } from '@cep/contracts';
 import { ensureTopics, EventPublisher } from '@cep/messaging';
 import { DEV_JWT_SECRET } from '@cep/platform';
-import { expectEventually, newOrgId, startApp, testKafka, uniqueName, type AppHandle } from '@cep/testing';
+import { expectEventually, newOrgId, portOpen, startApp, testKafka, uniqueName, type AppHandle } from '@cep/testing';
 
 /**
- * Event log end to end: contract-valid `session.verification` events published to the real Kafka topic
- * (cep.sessions.v1) → event-log projector → PostgreSQL → gateway (real process, real HTTP).
- * The verifier app was not in the repository when this test was written, so the events are published
- * with the platform's EventPublisher exactly as a producer's outbox relay would publish them.
+ * Event log end to end, every part a real process: the verifier app (HTTP commands → event store + outbox →
+ * relay → Kafka cep.sessions.v1) → event-log projector → PostgreSQL → gateway (real HTTP).
+ * The fixtures of the other cases (many sessions, exact counts, stream waves, an event without originator like
+ * seed 001's) are contract-valid `session.verification` events published to the same topic with the
+ * platform's EventPublisher, exactly as a producer's outbox relay publishes them.
  */
 describe('event log API (e2e)', () => {
   const apps: AppHandle[] = [];
   let gateway: AppHandle;
+  let verifier: AppHandle;
   const kafka = testKafka('event-log-e2e');
   const publisher = new EventPublisher(kafka);
 
   beforeAll(async () => {
+    // startApp trusts whatever answers /health/ready on the port: make sure it will be ours.
+    for (const port of [4600, 4601, 4602]) {
+      if (await portOpen('127.0.0.1', port)) throw new Error(`port ${port} is already in use (another run of this suite?)`);
+    }
     const group = uniqueName('e2e-event-log');
     // Its dead-letter topic must exist (the runner never auto-creates topics); start at the topic's end:
     // earlier runs' events are of no interest here.
@@ -27,12 +33,14 @@ describe('event log API (e2e)', () => {
     await admin.connect();
     await admin.resetOffsets({ groupId: group, topic: TOPICS.sessions, earliest: false });
     await admin.disconnect();
-    const [p, g] = await Promise.all([
+    const [p, g, v] = await Promise.all([
       startApp('event-log-projector', { port: 4601, env: { KAFKA_GROUP_ID: group } }),
       startApp('gateway', { port: 4600, env: { EVENT_STREAM_HEARTBEAT_MS: '500' } }),
+      startApp('verifier', { port: 4602, env: { SESSION_TARGET: 'acme.customer.verifier1' } }),
     ]);
-    apps.push(p, g);
+    apps.push(p, g, v);
     gateway = g;
+    verifier = v;
   });
 
   afterAll(async () => {
@@ -73,7 +81,91 @@ describe('event log API (e2e)', () => {
     return { status: r.status, body: await r.json() };
   }
 
-  it('a verification session yields init_session/Open then Success (or Failure with error), returned field for field in the seed shape', async () => {
+  it('a verification flow through the verifier app yields init_session/Open then Success, or Failure with the error, field for field in the seed shape', async () => {
+    const org = newOrgId();
+    const writer = await signDevToken({ secret: DEV_JWT_SECRET, org, scope: 'events:write', subject: 'verifier-operator' });
+    const call = async (path: string, body: unknown, callId = randomUUID()) => {
+      const r = await fetch(`${verifier.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json', 'x-call-id': callId },
+        body: JSON.stringify(body),
+      });
+      const json = (await r.json()) as any;
+      expect({ path, status: r.status }).toEqual({ path, status: path.endsWith('/v1/proofs') || path.endsWith('/v1/proof-schemas') ? 201 : 200 });
+      return json;
+    };
+    const before = Date.now();
+    const schema = await call('/v1/proof-schemas', { name: 'Identity check', credentialSchemaIds: [randomUUID()], claimNames: ['family_name'] });
+    const createProof = () =>
+      call('/v1/proofs', {
+        proofSchemaId: schema.id,
+        verifierDid: { id: randomUUID(), did: 'did:key:z6MkVerifier' },
+        format: 'vc+sd-jwt',
+        credentialType: 'identity_credential',
+      }, openCall);
+    const openCall = randomUUID();
+    const acceptCall = randomUUID();
+    const ok = await createProof();
+    await call(`/v1/proofs/${ok.id}/share`, { credentials: [{ credentialId: randomUUID(), schemaId: randomUUID() }], claims: [{ name: 'family_name' }] });
+    await call(`/v1/proofs/${ok.id}/accept`, { signatureAlgorithm: 'ES256' }, acceptCall);
+    const bad = await createProof();
+    await call(`/v1/proofs/${bad.id}/error`, { error: 'presentation signature invalid' }, acceptCall);
+    const after = Date.now();
+
+    const okEvents = await expectEventually(async () => {
+      const r = await query(org, { sessionId: ok.sessionId });
+      expect(r.status).toBe(200);
+      expect(r.body.items).toHaveLength(2);
+      return r.body.items;
+    });
+    const seedShape = (status: string, action: string, o: { callId: string; error: string | null; signatureAlgorithm: string; sessionId: string }) => ({
+      type: 'cep.events.VerificationEvent',
+      eventType: 'VerificationEvent',
+      _id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+      originator: 'verifier-operator',
+      organization: org,
+      target: 'acme.customer.verifier1',
+      timestamp: expect.any(Number),
+      action: { type: action },
+      status: { type: status },
+      callId: o.callId,
+      error: o.error,
+      sessionId: o.sessionId,
+      format: 'vc+sd-jwt',
+      signatureAlgorithm: o.signatureAlgorithm,
+      credentialType: 'identity_credential',
+    });
+    const keys = Object.keys(seedShape('Open', 'x', { callId: '', error: null, signatureAlgorithm: '', sessionId: '' }));
+    // newest first: Success, then the init_session/Open that opened the session
+    expect(okEvents).toEqual([
+      seedShape('Success', 'verify_presentation', { callId: acceptCall, error: null, signatureAlgorithm: 'ES256', sessionId: ok.sessionId }),
+      seedShape('Open', 'init_session', { callId: openCall, error: null, signatureAlgorithm: '', sessionId: ok.sessionId }),
+    ]);
+    for (const e of okEvents) {
+      expect(Object.keys(e)).toEqual(keys); // the seed's fields, in the seed's order, nothing else
+      expect(Number.isInteger(e.timestamp) && e.timestamp >= before && e.timestamp <= after).toBe(true);
+    }
+    expect(okEvents[0].timestamp).toBeGreaterThanOrEqual(okEvents[1].timestamp);
+
+    const badEvents = await expectEventually(async () => {
+      const r = await query(org, { sessionId: bad.sessionId });
+      expect(r.body.items).toHaveLength(2);
+      return r.body.items;
+    });
+    expect(badEvents).toEqual([
+      seedShape('Failure', 'verify_presentation', { callId: acceptCall, error: 'presentation signature invalid', signatureAlgorithm: '', sessionId: bad.sessionId }),
+      seedShape('Open', 'init_session', { callId: openCall, error: null, signatureAlgorithm: '', sessionId: bad.sessionId }),
+    ]);
+    // status filter and counts over the flow
+    expect((await query(org, { status: ['Failure'] })).body.items.map((e: { sessionId: string }) => e.sessionId)).toEqual([bad.sessionId]);
+    expect((await query(org, {}, '?groupBy=status.type')).body).toEqual([
+      { _id: 'Open', count: 2 },
+      { _id: 'Failure', count: 1 },
+      { _id: 'Success', count: 1 },
+    ]);
+  });
+
+  it('events published to Kafka come back field for field as the seed example (originator and error null when absent), newest first, paged by cursor', async () => {
     const org = newOrgId();
     const ok = randomUUID();
     const failed = randomUUID();
