@@ -191,11 +191,9 @@ export class HistoryQueryService {
     return total;
   }
 
-  async list(query: HistoryListQuery): Promise<HistoryPage> {
-    const sort = query.sort ?? 'createdDate';
-    const dir = query.sortDirection ?? 'DESC';
-    const col = SORT_COLUMNS[sort];
-    const filter: HistoryFilter = {
+  /** The filter part of a list query (what a cursor's hash covers), in a fixed key order. */
+  private static filterOf(query: HistoryListQuery): HistoryFilter {
+    return {
       organisationId: query.organisationId,
       createdDateFrom: query.createdDateFrom,
       createdDateTo: query.createdDateTo,
@@ -207,6 +205,20 @@ export class HistoryQueryService {
       searchText: query.searchText,
       searchType: query.searchType,
     };
+  }
+
+  /** A cursor continuing `query` (createdDate order) after the entry at (createdDate, id): deep keyset pages. */
+  cursorFor(query: HistoryListQuery, after: { createdDate: string; id: string }): string {
+    const dir = query.sortDirection ?? 'DESC';
+    const f = filterHash({ ...HistoryQueryService.filterOf(query), sort: 'createdDate', dir });
+    return encodeCursor({ v: 1, sort: 'createdDate', dir, f, c: new Date(after.createdDate).toISOString(), i: after.id });
+  }
+
+  async list(query: HistoryListQuery): Promise<HistoryPage> {
+    const sort = query.sort ?? 'createdDate';
+    const dir = query.sortDirection ?? 'DESC';
+    const col = SORT_COLUMNS[sort];
+    const filter = HistoryQueryService.filterOf(query);
     const fh = filterHash({ ...filter, sort, dir });
 
     const q = new Sql();
