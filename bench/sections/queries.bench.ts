@@ -1,0 +1,68 @@
+import type { BenchRow } from '../bench-types';
+import type { BenchContext } from '../lib/context';
+import { ensureGateway, token } from '../lib/gateway';
+import { load } from '../lib/load';
+import { round } from '../lib/stats';
+
+interface QuerySpec {
+  model: string;
+  name: string;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+}
+
+/**
+ * Queries: the gateway process on the benchmark database (the read models as the ingest left them: N events),
+ * loaded by autocannon (10 connections, closed loop) for each read model's main queries, as the largest
+ * organisation (~28% of the events). A query whose route does not answer 200 (read model not served yet) is
+ * reported as skipped. The read-model sections (bench/sections/<model>.bench.ts) add their own detailed queries.
+ */
+export async function runQueriesBench(ctx: BenchContext): Promise<BenchRow[]> {
+  const { infra, opts, log } = ctx;
+  const gw = await ensureGateway(infra);
+  const org = ctx.mix.organisations[0];
+  const auth = { authorization: `Bearer ${await token(org)}`, 'content-type': 'application/json' };
+  const one = async (sql: string): Promise<string | undefined> => {
+    try {
+      const r = await infra.pool.query(sql, [org]);
+      return r.rows[0] ? String(Object.values(r.rows[0])[0]) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const entityId = await one(`SELECT entity_id FROM history.entries WHERE organisation_id = $1 ORDER BY created_date DESC LIMIT 1 OFFSET 100`);
+  const entries = Number((await one(`SELECT count(*) FROM history.entries WHERE $1::text IS NOT NULL`)) ?? 0);
+  const weekAgo = new Date(Date.now() - 7 * 86400000).toISOString();
+  const queries: QuerySpec[] = [
+    { model: 'history', name: 'list, newest first (page 0, 20)', method: 'GET', path: '/api/history/v1?page=0&pageSize=20' },
+    { model: 'history', name: 'by entityId', method: 'GET', path: `/api/history/v1?entityId=${entityId ?? '00000000-0000-4000-8000-000000000000'}` },
+    { model: 'history', name: 'by action (REVOKED)', method: 'GET', path: '/api/history/v1?action=REVOKED&pageSize=20' },
+    { model: 'history', name: 'by entityType (PROOF), last 7 days', method: 'GET', path: `/api/history/v1?entityTypes=PROOF&createdDateFrom=${encodeURIComponent(weekAgo)}&pageSize=20` },
+    { model: 'history', name: 'text search (name contains)', method: 'GET', path: '/api/history/v1?searchText=Family12&searchType=claimValue&pageSize=20' },
+  ];
+  const rows: BenchRow[] = [];
+  const seconds = opts.queryDurationSeconds;
+  for (const q of queries) {
+    const url = `${gw.url}${q.path}`;
+    const body = q.body === undefined ? undefined : JSON.stringify(q.body);
+    const probe = await fetch(url, { method: q.method, headers: auth, body });
+    const label = `${q.model}: ${q.name}`;
+    if (probe.status !== 200) {
+      log(`queries ${label}: skipped (HTTP ${probe.status})`);
+      rows.push({ section: 'queries', name: label, value: NaN, unit: 'req/s', note: `skipped: the route answered HTTP ${probe.status} on this build` });
+      continue;
+    }
+    const r = await load({ url, method: q.method, headers: auth, body, connections: 10, seconds });
+    log(`queries ${label}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx)`);
+    rows.push({
+      section: 'queries',
+      name: `${label} @ ${entries.toLocaleString('en-US')} rows`,
+      value: round(r.rps, 0),
+      unit: 'req/s',
+      note: `p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.total} requests in ${seconds} s, 10 connections${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+    });
+    rows.push({ section: 'queries', name: `${label} p99`, value: r.p99, unit: 'ms', note: `p50 ${r.p50} ms` });
+  }
+  return rows;
+}
