@@ -117,15 +117,16 @@ export function resolveReportRequest(req: ReportRequest, codec: ReportCursorCode
   };
 }
 
-interface DayRow {
-  i: number;
+interface SeriesRow {
   operation: string;
   profile: string;
   credential_type: string;
-  total: number;
-  c1: number | null;
-  c2: number | null;
-  c3: number | null;
+  /** UTC day indexes (from the first day read), and per day: total, cum[k1], cum[k2], cum[k3]. */
+  i: number[];
+  total: number[];
+  c1: number[] | null;
+  c2: number[] | null;
+  c3: number[] | null;
 }
 
 /** Sums of one (operation, profile, credential type) per UTC day: the day total and cum[k] for the ks asked. */
@@ -190,30 +191,39 @@ export class ReportQueryService {
       addK(s.dayB, s.kB);
     }
 
-    const rows: DayRow[] = await this.db.query(
-      `SELECT (r.day - $2::date) AS i, r.operation, r.profile, r.credential_type,
-         r.cum[96]::float8 AS total,
-         r.cum[($4::int[])[r.day - $2::date + 1]]::float8 AS c1,
-         r.cum[($5::int[])[r.day - $2::date + 1]]::float8 AS c2,
-         r.cum[($6::int[])[r.day - $2::date + 1]]::float8 AS c3
+    // Only the k columns some day needs (none for Z, one for fixed offsets, two or three on some DST days).
+    const params: unknown[] = [q.organisationId, isoDate(firstDay * DAY_MS), isoDate(lastDay * DAY_MS), q.profiles];
+    const kColumns = ks
+      .map((col, c) => {
+        if (!col.some((k) => k > 0)) return `NULL::float8[] AS c${c + 1}`;
+        params.push(col);
+        return `array_agg(coalesce(r.cum[($${params.length}::int[])[r.day - $2::date + 1]], 0)::float8) AS c${c + 1}`;
+      })
+      .join(',\n         ');
+    // One row per series, its days as parallel arrays (far cheaper to ship and parse than a row per day).
+    const rows: SeriesRow[] = await this.db.query(
+      `SELECT r.operation, r.profile, r.credential_type,
+         array_agg(r.day - $2::date) AS i,
+         array_agg(r.cum[96]::float8) AS total,
+         ${kColumns}
        FROM reports.daily_counts r
-       WHERE r.organisation_id = $1 AND r.day >= $2::date AND r.day <= $3::date AND r.profile = ANY($7::text[])`,
-      [q.organisationId, isoDate(firstDay * DAY_MS), isoDate(lastDay * DAY_MS), ks[0], ks[1], ks[2], q.profiles],
+       WHERE r.organisation_id = $1 AND r.day >= $2::date AND r.day <= $3::date AND r.profile = ANY($4::text[])
+       GROUP BY r.operation, r.profile, r.credential_type`,
+      params,
     );
 
     // One series per (operation, profile, credential type): UTC day index -> total and cum[k].
-    const series = new Map<string, { operation: string; profile: string; credentialType: string; days: (SeriesDay | undefined)[] }>();
+    const series: { operation: string; profile: string; credentialType: string; days: (SeriesDay | undefined)[] }[] = [];
     for (const r of rows) {
-      const key = `${r.operation}\u0000${r.profile}\u0000${r.credential_type}`;
-      let s = series.get(key);
-      if (!s) {
-        s = { operation: r.operation, profile: r.profile, credentialType: r.credential_type, days: new Array(n) };
-        series.set(key, s);
-      }
-      const at = new Map<number, number>();
+      const days = new Array<SeriesDay | undefined>(n);
       const cs = [r.c1, r.c2, r.c3];
-      for (let c = 0; c < MAX_KS_PER_DAY; c++) if (ks[c][r.i]) at.set(ks[c][r.i], cs[c] ?? 0);
-      s.days[r.i] = { total: r.total, at };
+      for (let j = 0; j < r.i.length; j++) {
+        const i = r.i[j];
+        const at = new Map<number, number>();
+        for (let c = 0; c < MAX_KS_PER_DAY; c++) if (ks[c][i]) at.set(ks[c][i], cs[c]![j]);
+        days[i] = { total: r.total[j], at };
+      }
+      series.push({ operation: r.operation, profile: r.profile, credentialType: r.credential_type, days });
     }
     const cumAt = (d: SeriesDay | undefined, k: number) => (!d || k <= 0 ? 0 : k >= 96 ? d.total : d.at.get(k)!);
 
@@ -221,7 +231,7 @@ export class ReportQueryService {
     for (const span of spans) {
       const a = dayNumber(span.dayA) - firstDay;
       const b = dayNumber(span.dayB) - firstDay;
-      for (const s of series.values()) {
+      for (const s of series) {
         let count = 0;
         for (let d = a; d < b; d++) count += s.days[d]?.total ?? 0;
         count += cumAt(s.days[b], span.kB) - cumAt(s.days[a], span.kA);
