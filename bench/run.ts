@@ -49,7 +49,7 @@ function parseArgs(argv: string[]): BenchOptions {
     events: num('events', quick ? 5000 : 1_000_000),
     repeats: num('repeats', quick ? 1 : 3),
     partitions: num('partitions', 3),
-    naiveEvents: num('naive-events', quick ? 300 : 10000),
+    naiveEvents: num('naive-events', quick ? 300 : 3000),
     freshnessSeconds: num('freshness-seconds', quick ? 10 : 60),
     queryDurationSeconds: num('query-seconds', quick ? 2 : 10),
     sections: (get('sections') ?? ALL_SECTIONS.join(',')).split(',').map((s) => s.trim()),
@@ -59,10 +59,10 @@ function parseArgs(argv: string[]): BenchOptions {
 
 /** Read-model query sections other teams own: called when their file exists, rows merged into the table. */
 const MODEL_SECTIONS = [
-  { file: 'history.bench.ts', fn: 'runHistoryBench', size: 'entries' },
-  { file: 'reports.bench.ts', fn: 'runReportsBench', size: 'events' },
-  { file: 'activity.bench.ts', fn: 'runActivityBench', size: 'activities' },
-  { file: 'event-log.bench.ts', fn: 'runEventLogBench', size: 'events' },
+  { file: 'history.bench.ts', fn: 'runHistoryBench', size: 'entries', quick: 20_000, full: 1_000_000 },
+  { file: 'reports.bench.ts', fn: 'runReportsBench', size: 'events', quick: 20_000, full: 1_000_000 },
+  { file: 'activity.bench.ts', fn: 'runActivityBench', size: 'activities', quick: 20_000, full: 1_000_000 },
+  { file: 'event-log.bench.ts', fn: 'runEventLogBench', size: 'events', quick: 5_000, full: 50_000 },
 ] as const;
 
 async function main(): Promise<void> {
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   let benchTopics: string[] = [];
 
   const run = async (section: string, fn: () => Promise<BenchRow[]>) => {
-    if (!opts.sections.includes(section)) return;
+    if (!opts.sections.includes(section.split(':')[0])) return;
     const s0 = Date.now();
     try {
       const r = await fn();
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
           const mod = (await import(file)) as Record<string, unknown>;
           const fn = mod[m.fn] as ((o: Record<string, unknown>) => Promise<unknown>) | undefined;
           if (typeof fn !== 'function') throw new Error(`${m.file} does not export ${m.fn}`);
-          const out = await fn({ [m.size]: opts.quick ? 10000 : opts.events, quick: opts.quick, databaseUrl: infra.databaseUrl, kafkaBrokers: infra.brokers.join(',') });
+          const out = await fn({ [m.size]: opts.quick ? m.quick : m.full, quick: opts.quick, databaseUrl: infra.databaseUrl });
           const list = Array.isArray(out) ? out : ((out as { rows?: BenchRow[] } | undefined)?.rows ?? []);
           return list as BenchRow[];
         });
