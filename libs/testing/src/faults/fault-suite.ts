@@ -4,7 +4,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@cep/contracts';
-import { checkpointName, ensureTopics, EventPublisher, type OutgoingMessage } from '@cep/messaging';
+import { checkpointName, ensureTopics, EventPublisher, type OutgoingMessage, type Projection } from '@cep/messaging';
 import { startApp, type AppHandle } from '../app-process';
 import { brokerHostPort, portOpen, WORKSPACE_ROOT } from '../infra';
 import { ProjectorSupervisor } from './projector-supervisor';
@@ -102,18 +102,7 @@ export class FaultSuite {
       this.kafka,
       this.adapters.map((a) => ({ topic: deadLetterTopic(this.groupOf(a)), numPartitions: 1 })),
     );
-    for (const a of this.adapters) {
-      for (const topic of a.projection.topics) {
-        const ends = await this.admin.fetchTopicOffsets(topic);
-        await this.ds.query(
-          `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset)
-           SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS x(p, o)
-           ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
-          [checkpointName(a.projection), topic, ends.map((e) => e.partition), ends.map((e) => e.high)],
-        );
-        await this.admin.setOffsets({ groupId: this.groupOf(a), topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
-      }
-    }
+    for (const a of this.adapters) await startAtEnd(this.ds, this.admin, a.projection, this.groupOf(a));
     let i = 0;
     for (const a of this.adapters) {
       const sup = new ProjectorSupervisor(a.app, this.basePort + 10 * i++, this.env(a));
@@ -457,6 +446,23 @@ export class FaultSuite {
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
     return [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+  }
+}
+
+/**
+ * Moves a projection's checkpoints and a consumer group's offsets to the current end of its topics, so a
+ * projector started now only projects what is published from now on (topics shared by tests carry history).
+ */
+export async function startAtEnd(ds: DataSource, admin: Admin, projection: Projection, groupId: string): Promise<void> {
+  for (const topic of projection.topics) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await ds.query(
+      `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset)
+       SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS x(p, o)
+       ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
+      [checkpointName(projection), topic, ends.map((e) => e.partition), ends.map((e) => e.high)],
+    );
+    await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
   }
 }
 
