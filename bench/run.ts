@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     }
     else log(`projection ${spec.key} not available in this build: skipped`);
   }
+  const postgres = (await infra.pool.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
   const mix = new EventMix({ organisations: 20, seed: 42 });
   const ctx: BenchContext = { opts, infra, ds, mix, projections, state: { rates: {}, lastRunName: {} }, log, rows: [] };
   const errors: { section: string; error: string }[] = [];
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const machine = machineInfo();
+  const machine = machineInfo({ postgres: `PostgreSQL ${postgres}`, kafka: `Kafka broker ${infra.brokers.join(',')} (tools/kafka: Apache Kafka 3.9, KRaft, single node)` });
   const table = formatTable(rows);
   console.log(`\nmachine: ${machine.nproc} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}`);
   console.log(`events: ${opts.events.toLocaleString('en-US')}, repeats: ${opts.repeats}, partitions: ${opts.partitions}, mode: ${opts.quick ? 'quick' : 'full'}\n`);
