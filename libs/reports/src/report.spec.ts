@@ -5,6 +5,7 @@ import {
   localDaySpans,
   parseCalendarDate,
   parseOffset,
+  reportToCsv,
   ReportCursorCodec,
   ReportError,
   reportEvent,
@@ -158,5 +159,18 @@ describe('brute-force reference', () => {
       { date: '2026-02-25', operation: 'issued', profile: 'mdoc', credentialType: 'org.iso.18013.5.1.mDL', count: 1 },
       { date: '2026-02-25', operation: 'status_changed', profile: 'cwt', count: 1 },
     ]);
+  });
+});
+
+describe('CSV', () => {
+  it('writes the header, omits credentialType when absent, quotes and neutralises formulas', () => {
+    const csv = reportToCsv([
+      { date: '2026-02-26', operation: 'issued', profile: 'cwt', credentialType: 'VerifiedEmployee', count: 12 },
+      { date: '2026-02-25', operation: 'issued', profile: 'mdoc', credentialType: '=HYPERLINK("x")', count: 1 },
+      { date: '2026-02-25', operation: 'status_changed', profile: 'cwt', count: 2 },
+    ]);
+    expect(csv).toBe(
+      'date,operation,profile,credentialType,count\r\n2026-02-26,issued,cwt,VerifiedEmployee,12\r\n2026-02-25,issued,mdoc,"\'=HYPERLINK(""x"")",1\r\n2026-02-25,status_changed,cwt,,2\r\n',
+    );
   });
 });

@@ -1,25 +1,31 @@
-import { IsIn, IsString, MinLength, Validate, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
-
-export const DEV_REPORTS_CURSOR_SECRET = 'cep-dev-reports-cursor-secret-0123456789';
-
-@ValidatorConstraint({ name: 'notDevCursorSecretInProduction' })
-class NotDevCursorSecretInProduction implements ValidatorConstraintInterface {
-  validate(value: unknown, args: ValidationArguments): boolean {
-    return (args.object as ReportsApiConfig).NODE_ENV !== 'production' || value !== DEV_REPORTS_CURSOR_SECRET;
-  }
-  defaultMessage(): string {
-    return 'REPORTS_CURSOR_SECRET is the public dev default; set a secret of your own when NODE_ENV=production';
-  }
-}
+import { createHmac } from 'crypto';
+import { IsIn, IsOptional, IsString, MinLength } from 'class-validator';
+import { ConfigError, DEV_JWT_SECRET } from '@cep/platform';
 
 /** Settings of the reports API (environment variables), validated at gateway startup. */
 export class ReportsApiConfig {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
-  /** HMAC key that signs pagination cursors (≥ 32 characters; the dev default is refused in production). */
+  /** HMAC key that signs pagination cursors (≥ 32 characters). Unset: derived from AUTH_JWT_SECRET. */
+  @IsOptional()
   @IsString()
   @MinLength(32)
-  @Validate(NotDevCursorSecretInProduction)
-  REPORTS_CURSOR_SECRET = DEV_REPORTS_CURSOR_SECRET;
+  REPORTS_CURSOR_SECRET?: string;
+
+  @IsString()
+  AUTH_JWT_SECRET = DEV_JWT_SECRET;
+}
+
+/**
+ * The cursor key: REPORTS_CURSOR_SECRET, or else a key derived from AUTH_JWT_SECRET
+ * (HMAC-SHA256(AUTH_JWT_SECRET, "cep.reports.cursor"), so deployments need no extra secret). In production a key
+ * that would come from the public dev JWT secret is refused at startup.
+ */
+export function reportsCursorSecret(cfg: ReportsApiConfig): string {
+  if (cfg.REPORTS_CURSOR_SECRET) return cfg.REPORTS_CURSOR_SECRET;
+  if (cfg.NODE_ENV === 'production' && cfg.AUTH_JWT_SECRET === DEV_JWT_SECRET) {
+    throw new ConfigError('set REPORTS_CURSOR_SECRET (or a non-default AUTH_JWT_SECRET) when NODE_ENV=production: report cursors would be signed with a public key');
+  }
+  return createHmac('sha256', cfg.AUTH_JWT_SECRET).update('cep.reports.cursor').digest('base64url');
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@cep/platform';
 import { ReportQueryService } from '@cep/reports';
 import { CredentialReportController } from './credential-report.controller';
-import { ReportsApiConfig } from './reports-api.config';
+import { reportsCursorSecret, ReportsApiConfig } from './reports-api.config';
 
 @Module({
   controllers: [CredentialReportController],
@@ -11,7 +11,7 @@ import { ReportsApiConfig } from './reports-api.config';
     {
       provide: ReportQueryService,
       inject: [DataSource],
-      useFactory: (ds: DataSource) => new ReportQueryService(ds, { cursorSecret: loadConfig(ReportsApiConfig).REPORTS_CURSOR_SECRET }),
+      useFactory: (ds: DataSource) => new ReportQueryService(ds, { cursorSecret: reportsCursorSecret(loadConfig(ReportsApiConfig)) }),
     },
   ],
 })
