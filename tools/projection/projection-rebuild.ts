@@ -10,6 +10,8 @@ export interface RebuildTarget {
   schema: string;
   /** The live projector's consumer group (the rebuild uses its own, derived from it). */
   groupId: string;
+  /** Tables whose rows are state rather than projected data (counters, seeds): copied into the build schema. */
+  copyData?: readonly string[];
 }
 
 export interface RebuildOptions {
@@ -67,7 +69,7 @@ export async function rebuildProjection(ds: DataSource, kafka: Kafka, target: Re
   ]);
   let runner: BatchProjectionRunner | undefined;
   try {
-    await cloneSchema(ds, schema, build);
+    await cloneSchema(ds, schema, build, target.copyData ?? []);
     log.info('build schema created; replaying from offset 0', { build, groupId });
     await ensureTopics(kafka, [{ topic: deadLetterTopic(groupId), numPartitions: 1 }]);
     runner = new BatchProjectionRunner(kafka, ds, replay, { groupId, fromBeginning: true, lagPollMs: 0, logger: log });
@@ -209,7 +211,7 @@ async function cleanupGroup(kafka: Kafka, groupId: string): Promise<void> {
  * sequences for serial columns), functions and triggers. Function bodies keep naming `from`, which is the
  * name the build schema carries after the swap.
  */
-export async function cloneSchema(ds: DataSource, from: string, to: string): Promise<void> {
+export async function cloneSchema(ds: DataSource, from: string, to: string, copyData: readonly string[] = []): Promise<void> {
   await ds.transaction(async (m) => {
     await m.query(`CREATE SCHEMA ${ident(to)}`);
     const fns: { def: string }[] = await m.query(
@@ -243,6 +245,7 @@ export async function cloneSchema(ds: DataSource, from: string, to: string): Pro
       [from],
     );
     for (const tg of triggers) await m.query(rewriteSchema(tg.def, from, to));
+    for (const t of copyData) await m.query(`INSERT INTO ${ident(to)}.${ident(t)} SELECT * FROM ${ident(from)}.${ident(t)}`);
   });
 }
 

@@ -209,7 +209,7 @@ export class FaultSuite {
       const expectedSet = new Set(expected);
       const missing = expected.filter((r) => !storedSet.has(r)).length;
       const unexpected = stored.filter((r) => !expectedSet.has(r)).length;
-      const duplicates = (await a.duplicateEventIds(this.ds, org)) + (stored.length - storedSet.size);
+      const duplicates = (await a.duplicateEventIds(this.ds, org, wl.events)) + (stored.length - storedSet.size);
       const offsetsBackwards = this.backwards.slice(backwardsBefore).filter((b) => b.key.startsWith(`${checkpointName(a.projection)}/`)).length;
       const poisonOnTopics = wl.messages.filter((m) => wl.poisonKeys.includes(m.key) && a.projection.topics.includes(m.topic)).length;
       const [{ n: deadLetters }] = await this.ds.query(

@@ -17,6 +17,6 @@ export interface ReadModelAdapter {
   readRows(ds: DataSource, organisationId: string): Promise<string[]>;
   /** Normalised rows recomputed from the raw events, independently of the projector's SQL. */
   oracle(events: readonly EventEnvelope[]): string[];
-  /** Event ids applied more than once for the organisation (0 when the model is exactly-once). */
-  duplicateEventIds(ds: DataSource, organisationId: string): Promise<number>;
+  /** Events applied more than once for the organisation (0 when the model is exactly-once). */
+  duplicateEventIds(ds: DataSource, organisationId: string, events: readonly EventEnvelope[]): Promise<number>;
 }
