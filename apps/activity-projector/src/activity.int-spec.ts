@@ -85,6 +85,25 @@ function ev(i: Issuance, kind: Kind, time: Date, extra: Partial<CredentialStateC
   });
 }
 
+/** Sets the activity projection's checkpoints to the current end of its topics (never moves them back). */
+async function skipBacklog(ds: DataSource, kafka: ReturnType<typeof testKafka>): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of [TOPICS.credentials, TOPICS.wallet]) {
+      for (const o of await admin.fetchTopicOffsets(topic)) {
+        await ds.query(
+          `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ('activity@1', $1, $2, $3)
+           ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
+          [topic, o.partition, o.high],
+        );
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60000);
 
@@ -101,6 +120,10 @@ describe('activity chains and stats (integration: Kafka → activity-projector �
     await publisher.connect();
     const group = uniqueName('int-activity');
     await ensureTopics(kafka, [{ topic: deadLetterTopic(group), numPartitions: 1 }]);
+    // The topics are shared by every test of the run: start the projection at their current ends (the runner
+    // seeks to its stored checkpoints) instead of replaying everything other tests published. Every event of
+    // this file is published after this point.
+    await skipBacklog(ds, kafka);
     [projector, gateway] = await Promise.all([
       startApp('activity-projector', { port: 4510, env: { KAFKA_GROUP_ID: group } }),
       startApp('gateway', { port: 4511 }),
@@ -328,6 +351,14 @@ describe('activity chains and stats (integration: Kafka → activity-projector �
     // date window on the issuance start: sends at T0 + 60 min × k, k = 1..60 → [k 11..20] = 10 issuances (the 7 of group 2 + 3 of group 3)
     const w = await stats(`?startDate=${at(11 * 60).toISOString()}&endDate=${at(20 * 60).toISOString()}`);
     expect(w).toMatchObject({ total: 10, created: 7, delivered: 3, claimed: 0, claimRate: 0 });
+    // A whole UTC day (counters only): 2026-03-02 = k 14..37 → 24 issuances. A window with a whole day in the
+    // middle and time-of-day edges (counters + exact edge scans): 03-01 15:00 .. 03-03 17:00 = k 5..55 → 51.
+    expect((await stats('?startDate=2026-03-02T00:00:00Z&endDate=2026-03-02T23:59:59.999999Z')).total).toBe(24);
+    expect((await stats('?startDate=2026-03-02T00:00:00Z&endDate=2026-03-02T23:59:59.999Z')).total).toBe(24);
+    expect((await stats(`?startDate=${at(5 * 60).toISOString()}&endDate=${at(55 * 60).toISOString()}`)).total).toBe(51);
+    expect((await stats(`?startDate=${at(5 * 60 + 1).toISOString()}&endDate=${at(55 * 60 - 1).toISOString()}`)).total).toBe(49);
+    expect((await stats(`?startDate=${at(5 * 60).toISOString()}`)).total).toBe(56);
+    expect((await stats(`?endDate=${at(55 * 60).toISOString()}`)).total).toBe(55);
     // nothing matches → zeros, claimRate 0, no time to claim
     expect(await stats('?integrationId=none')).toEqual({
       total: 0,

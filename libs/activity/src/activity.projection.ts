@@ -227,16 +227,127 @@ export async function insertActivityRecords(ctx: Pick<ProjectionContext, 'tx'>, 
   return rows.filter((r) => fresh.has(r.id));
 }
 
+/** An issuance's contribution to the stats counters, as read before / returned after the latest-state upsert. */
+export interface ActivityStatsRow {
+  activity_id: string;
+  organisation_id: string;
+  latest_event_type: ActivityEventType;
+  boost_uri: string | null;
+  integration_id: string | null;
+  /** UTC date (YYYY-MM-DD) of `started_at`: the issuance's cohort day. */
+  day: string;
+  event_count: number;
+  /** `activity.ttc_bucket(claimed_at − sent_at)`, null without a send and a claim. */
+  ttc_bucket: number | null;
+}
+
+/** One counter row's delta (`activity.stats_counters`). */
+export interface StatsCounterDelta {
+  organisationId: string;
+  grain: number;
+  boostUri: string | null;
+  integrationId: string | null;
+  day: string;
+  total: number;
+  events: number;
+  created: number;
+  delivered: number;
+  claimed: number;
+  expired: number;
+  failed: number;
+  ttcCount: number;
+}
+
+/** One histogram row's delta (`activity.ttc_histogram`). */
+export interface TtcHistogramDelta {
+  organisationId: string;
+  grain: number;
+  boostUri: string | null;
+  integrationId: string | null;
+  day: string;
+  bucket: number;
+  n: number;
+}
+
+/** Stats grains (grouping sets): 0 = (day), 1 = (day, boostUri), 2 = (day, integrationId), 3 = both. */
+export const STATS_GRAINS = [0, 1, 2, 3] as const;
+export const grainOf = (byBoost: boolean, byIntegration: boolean): number => (byBoost ? 1 : 0) | (byIntegration ? 2 : 0);
+
+const STATE_FIELD: Record<ActivityEventType, 'created' | 'delivered' | 'claimed' | 'expired' | 'failed'> = {
+  CREATED: 'created',
+  DELIVERED: 'delivered',
+  CLAIMED: 'claimed',
+  EXPIRED: 'expired',
+  FAILED: 'failed',
+};
+
+/**
+ * Pure: the counter and histogram deltas of a batch: each issuance's previous row (if any) is subtracted at its
+ * old keys and its new row added at its new keys (state, cohort day, template, integration and time-to-claim
+ * bucket may all change). One delta per key, zero deltas dropped, sorted by key (the write and lock order).
+ */
+export function statsDeltas(
+  before: readonly ActivityStatsRow[],
+  after: readonly ActivityStatsRow[],
+): { counters: StatsCounterDelta[]; histogram: TtcHistogramDelta[] } {
+  const counters = new Map<string, StatsCounterDelta>();
+  const histogram = new Map<string, TtcHistogramDelta>();
+  const add = (r: ActivityStatsRow, sign: 1 | -1) => {
+    for (const grain of STATS_GRAINS) {
+      const boostUri = grain & 1 ? r.boost_uri : null;
+      const integrationId = grain & 2 ? r.integration_id : null;
+      const key = JSON.stringify([r.organisation_id, grain, boostUri, integrationId, r.day]);
+      let c = counters.get(key);
+      if (!c) {
+        c = { organisationId: r.organisation_id, grain, boostUri, integrationId, day: r.day, total: 0, events: 0, created: 0, delivered: 0, claimed: 0, expired: 0, failed: 0, ttcCount: 0 };
+        counters.set(key, c);
+      }
+      c.total += sign;
+      c.events += sign * Number(r.event_count);
+      c[STATE_FIELD[r.latest_event_type]] += sign;
+      if (r.ttc_bucket !== null && r.ttc_bucket !== undefined) {
+        c.ttcCount += sign;
+        const bucket = Number(r.ttc_bucket);
+        const hKey = JSON.stringify([r.organisation_id, grain, boostUri, integrationId, r.day, bucket]);
+        const h = histogram.get(hKey) ?? { organisationId: r.organisation_id, grain, boostUri, integrationId, day: r.day, bucket, n: 0 };
+        h.n += sign;
+        histogram.set(hKey, h);
+      }
+    }
+  };
+  for (const r of before) add(r, -1);
+  for (const r of after) add(r, 1);
+  const sorted = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  return {
+    counters: sorted(counters).filter((c) => c.total || c.events || c.created || c.delivered || c.claimed || c.expired || c.failed || c.ttcCount),
+    histogram: sorted(histogram).filter((h) => h.n !== 0),
+  };
+}
+
+const STATS_COLUMNS = `activity_id, organisation_id, latest_event_type, boost_uri, integration_id,
+  to_char((started_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, event_count,
+  activity.ttc_bucket(extract(epoch FROM claimed_at - sent_at) * 1000) AS ttc_bucket`;
+
 /**
  * One upsert per activity for the whole batch, rows in activityId order (every writer locks in the same order,
  * so concurrent batches of different partitions touching the same activities do not deadlock).
  * The latest state is replaced only when the incoming (time, id) is greater than the stored one, so a late,
  * older event never regresses it. Send/claim/start times merge with LEAST; the send's identifying fields win
  * over those copied by a claim that arrived first; the event count adds up (only new events reach here).
+ *
+ * The stats counters follow in the same transaction: the previous rows are read FOR UPDATE (activityId order)
+ * before the upsert, the new ones come back from its RETURNING, and `statsDeltas` turns the difference into one
+ * upsert per counter key. (Issuances that do not exist yet cannot be inserted by a concurrent batch in between:
+ * every batch holds the `feed_position` row lock from its first statement to its commit.)
  */
 export async function upsertActivities(ctx: Pick<ProjectionContext, 'tx'>, deltas: readonly ActivityDelta[]): Promise<void> {
   if (!deltas.length) return;
-  await ctx.tx.query(
+  const ids = deltas.map((d) => d.activityId);
+  const before: ActivityStatsRow[] = await ctx.tx.query(
+    `SELECT ${STATS_COLUMNS} FROM activity.activities WHERE activity_id = ANY($1::uuid[]) ORDER BY activity_id FOR UPDATE`,
+    [ids],
+  );
+  const after: ActivityStatsRow[] = await ctx.tx.query(
     `INSERT INTO activity.activities AS a (activity_id, organisation_id, latest_event_type, latest_ts, latest_event_id,
        boost_uri, integration_id, recipient_type, recipient_identifier, started_at, sent_at, claimed_at, event_count)
      SELECT t.activity_id, t.organisation_id, t.latest_event_type, t.latest_ts, t.latest_event_id, t.boost_uri,
@@ -259,9 +370,10 @@ export async function upsertActivities(ctx: Pick<ProjectionContext, 'tx'>, delta
        started_at = LEAST(a.started_at, EXCLUDED.started_at),
        sent_at    = LEAST(a.sent_at, EXCLUDED.sent_at),
        claimed_at = LEAST(a.claimed_at, EXCLUDED.claimed_at),
-       event_count = a.event_count + EXCLUDED.event_count`,
+       event_count = a.event_count + EXCLUDED.event_count
+     RETURNING ${STATS_COLUMNS}`,
     [
-      deltas.map((d) => d.activityId),
+      ids,
       deltas.map((d) => d.organisationId),
       deltas.map((d) => d.latestEventType),
       deltas.map((d) => d.latestTs),
@@ -276,6 +388,48 @@ export async function upsertActivities(ctx: Pick<ProjectionContext, 'tx'>, delta
       deltas.map((d) => d.eventCount),
     ],
   );
+  await writeStatsDeltas(ctx, statsDeltas(before, after));
+}
+
+/** One upsert per counter key and one per histogram key (rows pre-aggregated and sorted by `statsDeltas`). */
+export async function writeStatsDeltas(ctx: Pick<ProjectionContext, 'tx'>, d: ReturnType<typeof statsDeltas>): Promise<void> {
+  const c = d.counters;
+  if (c.length) {
+    await ctx.tx.query(
+      `INSERT INTO activity.stats_counters AS c (organisation_id, grain, boost_uri, integration_id, day, total, events, created, delivered,
+         claimed, expired, failed, ttc_count)
+       SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::date[], $6::bigint[], $7::bigint[], $8::bigint[],
+         $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[])
+       ON CONFLICT (organisation_id, grain, boost_uri, integration_id, day) DO UPDATE SET
+         total = c.total + EXCLUDED.total, events = c.events + EXCLUDED.events, created = c.created + EXCLUDED.created,
+         delivered = c.delivered + EXCLUDED.delivered, claimed = c.claimed + EXCLUDED.claimed, expired = c.expired + EXCLUDED.expired,
+         failed = c.failed + EXCLUDED.failed, ttc_count = c.ttc_count + EXCLUDED.ttc_count`,
+      [
+        c.map((x) => x.organisationId),
+        c.map((x) => x.grain),
+        c.map((x) => x.boostUri),
+        c.map((x) => x.integrationId),
+        c.map((x) => x.day),
+        c.map((x) => x.total),
+        c.map((x) => x.events),
+        c.map((x) => x.created),
+        c.map((x) => x.delivered),
+        c.map((x) => x.claimed),
+        c.map((x) => x.expired),
+        c.map((x) => x.failed),
+        c.map((x) => x.ttcCount),
+      ],
+    );
+  }
+  const h = d.histogram;
+  if (h.length) {
+    await ctx.tx.query(
+      `INSERT INTO activity.ttc_histogram AS h (organisation_id, grain, boost_uri, integration_id, day, bucket, n)
+       SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::date[], $6::smallint[], $7::bigint[])
+       ON CONFLICT (organisation_id, grain, boost_uri, integration_id, day, bucket) DO UPDATE SET n = h.n + EXCLUDED.n`,
+      [h.map((x) => x.organisationId), h.map((x) => x.grain), h.map((x) => x.boostUri), h.map((x) => x.integrationId), h.map((x) => x.day), h.map((x) => x.bucket), h.map((x) => x.n)],
+    );
+  }
 }
 
 /** Applies a batch: records first (dedupe by event id), then one latest-state upsert per activity. */
