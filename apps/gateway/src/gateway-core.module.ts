@@ -3,12 +3,14 @@ import { APP_GUARD } from '@nestjs/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AuthGuard, TokenVerifier } from '@cep/auth';
-import { APP_CONFIG, Clock, databaseProviders, httpMetricsProvider, loadConfig, METRICS_REGISTRY, SystemClock } from '@cep/platform';
+import { APP_CONFIG, Clock, databaseProviders, HealthModule, httpMetricsProvider, loadConfig, METRICS_REGISTRY, SystemClock } from '@cep/platform';
 import { GatewayConfig } from './gateway.config';
 
 /** Shared by every gateway feature module: config, database, clock, metrics registry, bearer-token guard. */
 @Global()
 @Module({
+  // HealthModule (terminus) is re-exported for the HealthController declared in GatewayModule.
+  imports: [HealthModule],
   providers: [
     { provide: APP_CONFIG, useFactory: () => loadConfig(GatewayConfig) },
     ...databaseProviders('gateway'),
@@ -30,6 +32,6 @@ import { GatewayConfig } from './gateway.config';
     { provide: APP_GUARD, useClass: AuthGuard },
     httpMetricsProvider,
   ],
-  exports: [APP_CONFIG, DataSource, Clock, METRICS_REGISTRY, TokenVerifier],
+  exports: [APP_CONFIG, DataSource, Clock, METRICS_REGISTRY, TokenVerifier, HealthModule],
 })
 export class GatewayCoreModule {}

@@ -10,6 +10,7 @@ import {
   Clock,
   databaseProviders,
   HealthController,
+  HealthModule,
   KAFKA,
   loadConfig,
   METRICS_REGISTRY,
@@ -92,6 +93,7 @@ export class ProducerCoreModule {
     return {
       module: ProducerCoreModule,
       global: true,
+      imports: [HealthModule],
       controllers: [HealthController, MetricsController],
       providers,
       exports: [APP_CONFIG, PRODUCER_SCHEMA, DataSource, Clock, EventStore, KAFKA, EventPublisher, OutboxRelay, METRICS_REGISTRY, TokenVerifier],

@@ -6,6 +6,7 @@ import {
   APP_CONFIG,
   databaseProviders,
   HealthController,
+  HealthModule,
   KAFKA,
   loadConfig,
   METRICS_REGISTRY,
@@ -67,6 +68,6 @@ export class ProjectorModule {
       ConsumerReadiness,
       { provide: READINESS_CHECKS, inject: [ConsumerReadiness], useFactory: (c: ConsumerReadiness) => [c] },
     ];
-    return { module: ProjectorModule, controllers: [HealthController, MetricsController], providers, exports: providers };
+    return { module: ProjectorModule, imports: [HealthModule], controllers: [HealthController, MetricsController], providers, exports: providers };
   }
 }

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, type HealthIndicatorResult } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { Public } from './public.decorator';
 
@@ -10,34 +11,52 @@ export abstract class ReadinessCheck {
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
+/**
+ * `@nestjs/terminus` for the module that declares {@link HealthController}: add it to that module's `imports`.
+ * Terminus' own error log is off (a 503 body already carries the details; the probes would flood the log).
+ */
+export const HealthModule = TerminusModule.forRoot({ logger: false });
+
+/**
+ * `/health/live`: the process serves HTTP. `/health/ready`: the database answers `SELECT 1` and every
+ * contributed {@link ReadinessCheck} is up (projectors: consumer joined its group, which needs the broker);
+ * otherwise 503 with terminus' `{status, info, error, details}` body.
+ */
 @Public()
 @Controller('health')
 export class HealthController {
   constructor(
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(DataSource) private readonly ds: DataSource,
     @Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = [],
   ) {}
 
   @Get('live')
-  @HttpCode(200)
+  @HealthCheck()
   live() {
-    return { status: 'ok' };
+    return this.health.check([]);
   }
 
   @Get('ready')
-  async ready() {
-    const details: Record<string, 'up' | 'down'> = {};
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.database(), ...(this.checks ?? []).map((c) => () => this.component(c))]);
+  }
+
+  private async database(): Promise<HealthIndicatorResult> {
+    const s = this.indicators.check('database');
     try {
       await this.ds.query('SELECT 1');
-      details.database = 'up';
-    } catch {
-      details.database = 'down';
+      return s.up();
+    } catch (err) {
+      return s.down({ message: (err as Error).message });
     }
-    for (const c of this.checks ?? []) {
-      details[c.name] = (await Promise.resolve(c.isReady()).catch(() => false)) ? 'up' : 'down';
-    }
-    const ok = Object.values(details).every((v) => v === 'up');
-    if (!ok) throw new ServiceUnavailableException({ status: 'error', details });
-    return { status: 'ok', details };
+  }
+
+  private async component(c: ReadinessCheck): Promise<HealthIndicatorResult> {
+    const s = this.indicators.check(c.name);
+    const ok = await Promise.resolve(c.isReady()).catch(() => false);
+    return ok ? s.up() : s.down();
   }
 }
