@@ -1,7 +1,8 @@
 import { randomUUID } from 'crypto';
 import { signDevToken } from '@cep/auth';
 import { DEV_JWT_SECRET } from '@cep/platform';
-import { expectEventually, newOrgId, startApp, uniqueName, type AppHandle } from '@cep/testing';
+import { skipHistoryBacklog } from '@cep/history/testing';
+import { expectEventually, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
 
 /**
  * The whole path with every part real: HTTP command at the issuer → event store + outbox (PostgreSQL) →
@@ -14,6 +15,10 @@ describe('issue a credential, read it in the history (e2e)', () => {
   let gateway: AppHandle;
 
   beforeAll(async () => {
+    // the run's database is fresh but the broker's topics are not: start the history projection at their end
+    const ds = await testDataSource();
+    await skipHistoryBacklog(ds, testKafka('e2e-history'));
+    await ds.destroy();
     const groupEnv = { KAFKA_GROUP_ID: uniqueName('e2e-history') };
     const [i, p, g] = await Promise.all([
       startApp('issuer', { port: 4001 }),
@@ -51,7 +56,8 @@ describe('issue a credential, read it in the history (e2e)', () => {
 
     const page = await expectEventually(
       async () => {
-        const r = await fetch(`${gateway.url}/api/history/v1?page=0&pageSize=10&entityId=${credentialId}`, {
+        // entityTypes: history also records the issuance session the issue opened (entity type ISSUANCE_SESSION)
+        const r = await fetch(`${gateway.url}/api/history/v1?page=0&pageSize=10&entityId=${credentialId}&entityTypes[]=CREDENTIAL`, {
           headers: { authorization: `Bearer ${reader}` },
         });
         expect(r.status).toBe(200);
