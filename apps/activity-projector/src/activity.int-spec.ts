@@ -171,6 +171,38 @@ describe('activity chains and stats (integration: Kafka â†’ activity-projector â
     );
   }
 
+  /** The counters and histogram maintained by the projection's deltas equal a recomputation from the issuances. */
+  async function expectCountersMatchScan(org: string): Promise<void> {
+    const grains = `(VALUES (0::smallint, false, false), (1::smallint, true, false), (2::smallint, false, true), (3::smallint, true, true)) AS g(grain, by_boost, by_integration)`;
+    const key = `a.organisation_id, g.grain, CASE WHEN g.by_boost THEN a.boost_uri END AS boost_uri, CASE WHEN g.by_integration THEN a.integration_id END AS integration_id,
+      to_char((a.started_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day`;
+    const scan = await ds.query(
+      `SELECT ${key}, count(*)::int AS total, sum(a.event_count)::int AS events,
+              count(*) FILTER (WHERE a.latest_event_type = 'CLAIMED')::int AS claimed,
+              count(*) FILTER (WHERE a.latest_event_type = 'CREATED')::int AS created,
+              count(*) FILTER (WHERE a.sent_at IS NOT NULL AND a.claimed_at IS NOT NULL)::int AS ttc_count
+       FROM activity.activities a CROSS JOIN ${grains} WHERE a.organisation_id = $1 GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 3, 4, 5`,
+      [org],
+    );
+    const counters = await ds.query(
+      `SELECT organisation_id, grain, boost_uri, integration_id, to_char(day, 'YYYY-MM-DD') AS day, total::int, events::int, claimed::int,
+              created::int, ttc_count::int
+       FROM activity.stats_counters WHERE organisation_id = $1 AND total <> 0 ORDER BY 2, 3, 4, 5`,
+      [org],
+    );
+    expect(counters).toEqual(scan);
+    const hist = (sql: string) => ds.query(sql, [org]);
+    expect(
+      await hist(`SELECT grain, bucket, sum(n)::int AS n FROM activity.ttc_histogram WHERE organisation_id = $1 AND n <> 0 GROUP BY 1, 2 ORDER BY 1, 2`),
+    ).toEqual(
+      await hist(
+        `SELECT g.grain, activity.ttc_bucket(extract(epoch FROM a.claimed_at - a.sent_at) * 1000) AS bucket, count(*)::int AS n
+         FROM activity.activities a CROSS JOIN ${grains} WHERE a.organisation_id = $1 AND a.sent_at IS NOT NULL AND a.claimed_at IS NOT NULL
+         GROUP BY 1, 2 ORDER BY 1, 2`,
+      ),
+    );
+  }
+
   it('reproduces the seed example: one activityId per issuance, claims join their chain, CREATED/DELIVERED/EXPIRED/FAILED', async () => {
     const org = newOrgId();
     const email = { type: 'email' as const, identifier: 'ada@example.com' };
@@ -371,6 +403,7 @@ describe('activity chains and stats (integration: Kafka â†’ activity-projector â
       claimRate: 0,
       timeToClaim: { count: 0, medianMs: null, p90Ms: null },
     });
+    await expectCountersMatchScan(org);
   });
 
   it('pages through 1,000 records with 100 equal timestamps, each exactly once, newest first; the `after` mode polls them all without gaps', async () => {
@@ -473,5 +506,7 @@ describe('activity chains and stats (integration: Kafka â†’ activity-projector â
     await publisher.publish([...chainsA.flat()].reverse().flatMap((e) => [e, e]));
     await waitProjected();
     expect(await snapshot(orgA)).toEqual(a);
+    await expectCountersMatchScan(orgA);
+    await expectCountersMatchScan(orgB);
   });
 });
