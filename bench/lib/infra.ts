@@ -36,6 +36,9 @@ export async function setupInfra(runId: string): Promise<BenchInfra> {
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
   });
   const pool = new Pool({ connectionString: databaseUrl, max: 8, application_name: 'cep-bench' });
+  // An idle client dropped by the server (e.g. a PostgreSQL restart by a fault test on a shared machine) must not
+  // crash the run: the pool replaces it, and queries in flight fail and are retried where it matters.
+  pool.on('error', (err) => console.warn(`[bench] idle database connection lost: ${err.message}`));
   return { runId, databaseUrl, brokers: brokers.split(','), kafka, pool };
 }
 

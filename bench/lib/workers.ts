@@ -116,7 +116,7 @@ export async function runProjectorToLagZero(
   try {
     let doneAt = 0;
     for (;;) {
-      const done = await appliedOffsets(infra, cp);
+      const done = await appliedOffsets(infra, cp).catch(() => -1); // a lost connection: poll again
       if (done >= target) {
         doneAt = Date.now();
         break;
