@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, type PollCursor } from './activity-cursor';
 import { ActivityError } from './activity.errors';
-import { grainOf, type ActivityEventType } from './activity.projection';
+import { grainOf, MONTHLY_GRAIN_OFFSET, type ActivityEventType } from './activity.projection';
 
 /** A record as served (seed 002 `CredentialActivity`); absent optional fields are omitted. */
 export interface CredentialActivity {
@@ -145,7 +145,11 @@ function toRecord(r: any): CredentialActivity {
 
 /** Reads the activity read model; every query is scoped to the caller's organisation. */
 export class ActivityQueryService {
-  constructor(private readonly ds: DataSource) {}
+  /** `exactTtcMax`: above this many claimed issuances, time-to-claim comes from the histogram (tests set 0). */
+  constructor(
+    private readonly ds: DataSource,
+    private readonly opts: { exactTtcMax?: number } = {},
+  ) {}
 
   async list(q: ActivityListQuery): Promise<ActivityPage> {
     if (q.startDate && q.endDate && Date.parse(q.startDate) > Date.parse(q.endDate)) throw ActivityError.invalidRange(q.startDate, q.endDate);
@@ -255,7 +259,7 @@ export class ActivityQueryService {
     if (count === 0) return { medianMs: null, p90Ms: null };
     const ttc = `extract(epoch FROM claimed_at - sent_at) * 1000`;
     const claimedOnly = `sent_at IS NOT NULL AND claimed_at IS NOT NULL`;
-    if (count <= EXACT_TTC_MAX) {
+    if (count <= (this.opts.exactTtcMax ?? EXACT_TTC_MAX)) {
       const [r] = await this.ds.query(
         `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${ttc}) AS median, percentile_cont(0.9) WITHIN GROUP (ORDER BY ${ttc}) AS p90
          FROM activity.activities WHERE ${s.activityWhere} AND ${claimedOnly}${s.rangeWhere ? ` AND ${s.rangeWhere}` : ''}`,
@@ -264,12 +268,20 @@ export class ActivityQueryService {
       const ms = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 1000) / 1000);
       return { medianMs: ms(r.median), p90Ms: ms(r.p90) };
     }
-    const parts = [`SELECT bucket, n FROM activity.ttc_histogram WHERE ${s.counterWhere}`];
+    // Whole months [mf, me) from the monthly roll-ups; the other whole days from the daily rows; edges from the issuances.
+    const months = `m AS (SELECT (date_trunc('month', ((SELECT f FROM b) - 1)::timestamp) + interval '1 month')::date AS mf,
+                         date_trunc('month', ((SELECT l FROM b) + 1)::timestamp)::date AS me)`;
+    const daily = s.counterWhere.replace(/ AND day >= \(SELECT f FROM b\) AND day <= \(SELECT l FROM b\)$/, '');
+    const parts = [
+      `SELECT bucket, n FROM activity.ttc_histogram WHERE ${daily} AND day >= (SELECT f FROM b) AND day <= (SELECT l FROM b) AND day < (SELECT mf FROM m)`,
+      `SELECT bucket, n FROM activity.ttc_histogram WHERE ${daily} AND day >= GREATEST((SELECT me FROM m), (SELECT mf FROM m), (SELECT f FROM b)) AND day <= (SELECT l FROM b)`,
+      `SELECT bucket, n FROM activity.ttc_histogram WHERE ${daily.replace(/grain = (\d)/, (_, g) => `grain = ${Number(g) + MONTHLY_GRAIN_OFFSET}`)} AND day >= (SELECT mf FROM m) AND day < (SELECT me FROM m)`,
+    ];
     for (const edge of s.edges) {
       parts.push(`SELECT activity.ttc_bucket(${ttc}) AS bucket, count(*) AS n FROM activity.activities WHERE ${s.activityWhere} AND ${claimedOnly} AND ${edge} GROUP BY 1`);
     }
     const rows: { bucket: number; n: string }[] = await this.ds.query(
-      `WITH ${s.bounds} SELECT bucket, sum(n)::bigint AS n FROM (${parts.join(' UNION ALL ')}) h GROUP BY bucket ORDER BY bucket`,
+      `WITH ${s.bounds}, ${months} SELECT bucket, sum(n)::bigint AS n FROM (${parts.join(' UNION ALL ')}) h GROUP BY bucket ORDER BY bucket`,
       s.params,
     );
     const hist = rows.map((r) => ({ bucket: Number(r.bucket), n: Number(r.n) }));

@@ -41,12 +41,19 @@ describe('activity stats counters (pure)', () => {
   it('given CREATED becoming CLAIMED, when counted, then created −1, claimed +1, total unchanged, one histogram bucket +1', () => {
     const d = statsDeltas([row()], [row({ latest_event_type: 'CLAIMED', event_count: 2, ttc_bucket: 40 })]);
     for (const c of d.counters) expect(c).toMatchObject({ total: 0, events: 1, created: -1, claimed: 1, ttcCount: 1 });
-    expect(d.histogram.map((h) => [h.grain, h.bucket, h.n])).toEqual([
-      [0, 40, 1],
-      [1, 40, 1],
-      [2, 40, 1],
-      [3, 40, 1],
+    // daily grains 0..3 and their monthly roll-ups 4..7 (day = the 1st of the month)
+    expect(d.histogram.map((h) => [h.grain, h.day, h.bucket, h.n])).toEqual([
+      [0, '2026-03-01', 40, 1],
+      [1, '2026-03-01', 40, 1],
+      [2, '2026-03-01', 40, 1],
+      [3, '2026-03-01', 40, 1],
+      [4, '2026-03-01', 40, 1],
+      [5, '2026-03-01', 40, 1],
+      [6, '2026-03-01', 40, 1],
+      [7, '2026-03-01', 40, 1],
     ]);
+    const later = statsDeltas([], [row({ latest_event_type: 'CLAIMED', day: '2026-03-17', ttc_bucket: 2 })]).histogram;
+    expect(later.filter((h) => h.grain >= 4).map((h) => h.day)).toEqual(['2026-03-01', '2026-03-01', '2026-03-01', '2026-03-01']);
   });
 
   it('given a late send moving the cohort day and the template, when counted, then −1 at the old keys and +1 at the new ones', () => {

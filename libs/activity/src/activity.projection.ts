@@ -271,6 +271,8 @@ export interface TtcHistogramDelta {
 
 /** Stats grains (grouping sets): 0 = (day), 1 = (day, boostUri), 2 = (day, integrationId), 3 = both. */
 export const STATS_GRAINS = [0, 1, 2, 3] as const;
+/** Histogram grains + 4: the same keys rolled up per UTC month (`day` = the month's first day). */
+export const MONTHLY_GRAIN_OFFSET = 4;
 export const grainOf = (byBoost: boolean, byIntegration: boolean): number => (byBoost ? 1 : 0) | (byIntegration ? 2 : 0);
 
 const STATE_FIELD: Record<ActivityEventType, 'created' | 'delivered' | 'claimed' | 'expired' | 'failed'> = {
@@ -308,10 +310,16 @@ export function statsDeltas(
       if (r.ttc_bucket !== null && r.ttc_bucket !== undefined) {
         c.ttcCount += sign;
         const bucket = Number(r.ttc_bucket);
-        const hKey = JSON.stringify([r.organisation_id, grain, boostUri, integrationId, r.day, bucket]);
-        const h = histogram.get(hKey) ?? { organisationId: r.organisation_id, grain, boostUri, integrationId, day: r.day, bucket, n: 0 };
-        h.n += sign;
-        histogram.set(hKey, h);
+        // Daily rows (grain) and monthly roll-ups (grain + 4, day = the 1st of the month).
+        for (const [g, day] of [
+          [grain, r.day],
+          [grain + MONTHLY_GRAIN_OFFSET, `${r.day.slice(0, 7)}-01`],
+        ] as const) {
+          const hKey = JSON.stringify([r.organisation_id, g, boostUri, integrationId, day, bucket]);
+          const h = histogram.get(hKey) ?? { organisationId: r.organisation_id, grain: g, boostUri, integrationId, day, bucket, n: 0 };
+          h.n += sign;
+          histogram.set(hKey, h);
+        }
       }
     }
   };

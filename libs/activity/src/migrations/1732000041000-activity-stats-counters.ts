@@ -12,6 +12,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   grains that have that dimension (unique NULLS NOT DISTINCT).
  * - `ttc_histogram`: the same keys plus a time-to-claim bucket (`activity.ttc_bucket`): eighth-octave buckets,
  *   bucket 0 = under 1 s, bucket b ≥ 1 = [1000·2^((b−1)/8), 1000·2^(b/8)) ms (each bucket ≤ 9.06 % wide).
+ *   Grains 4..7 hold the same histograms rolled up per UTC month (`day` = the month's first day), so a long
+ *   window reads whole months plus the days at its ends.
  * - partial indexes on the issuances that have a time to claim, for the exact percentiles of small sets.
  *
  * Backfilled from the existing `activity.activities` rows (run before the new projector version starts).
@@ -47,9 +49,10 @@ export async function backfillActivityStats(q: { query(sql: string, params?: unk
   );
   await q.query(
     `INSERT INTO activity.ttc_histogram AS h (organisation_id, grain, boost_uri, integration_id, day, bucket, n)
-     SELECT a.organisation_id, g.grain, CASE WHEN g.by_boost THEN a.boost_uri END, CASE WHEN g.by_integration THEN a.integration_id END,
-            (a.started_at AT TIME ZONE 'UTC')::date, activity.ttc_bucket(extract(epoch FROM a.claimed_at - a.sent_at) * 1000), count(*)
-     FROM activity.activities a CROSS JOIN ${grains}
+     SELECT a.organisation_id, g.grain + m.offs, CASE WHEN g.by_boost THEN a.boost_uri END, CASE WHEN g.by_integration THEN a.integration_id END,
+            CASE WHEN m.monthly THEN date_trunc('month', a.started_at AT TIME ZONE 'UTC')::date ELSE (a.started_at AT TIME ZONE 'UTC')::date END,
+            activity.ttc_bucket(extract(epoch FROM a.claimed_at - a.sent_at) * 1000), count(*)
+     FROM activity.activities a CROSS JOIN ${grains} CROSS JOIN (VALUES (0::smallint, false), (4::smallint, true)) AS m(offs, monthly)
      ${where ? `${where} AND` : 'WHERE'} a.sent_at IS NOT NULL AND a.claimed_at IS NOT NULL
      GROUP BY 1, 2, 3, 4, 5, 6
      ON CONFLICT (organisation_id, grain, boost_uri, integration_id, day, bucket) DO UPDATE SET n = h.n + EXCLUDED.n`,
