@@ -82,17 +82,25 @@ export async function rebuildProjection(ds: DataSource, kafka: Kafka, target: Re
       const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
       for (;;) {
         if (Date.now() > deadline) throw new Error('rebuild did not catch up in time');
-        // Caught up with the end offsets as they were a moment ago?
+        // Catch up with the end offsets as they are now (a fixed target: under live load the very end moves
+        // all the time; the swap closes the remaining gap while it holds the live checkpoints).
         const ends = new Map<string, bigint>();
         for (const topic of live.topics) for (const o of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${o.partition}`, BigInt(o.high));
-        const cps = await checkpoints(ds, checkpointName(replay));
-        const behind = [...ends].filter(([k, high]) => (cps.get(k) ?? 0n) < high);
-        if (behind.length) {
-          await sleep(500);
-          continue;
+        let lastLog = 0;
+        for (;;) {
+          const cps = await checkpoints(ds, checkpointName(replay));
+          let behind = 0n;
+          for (const [k, high] of ends) if ((cps.get(k) ?? 0n) < high) behind += high - (cps.get(k) ?? 0n);
+          if (behind === 0n) break;
+          if (Date.now() > deadline) throw new Error('rebuild did not catch up in time');
+          if (Date.now() - lastLog > 10000) {
+            log.info('replaying', { behind: Number(behind) });
+            lastLog = Date.now();
+          }
+          await sleep(250);
         }
         if (await trySwap(ds, live, replay, runner, { schema, build, old, id, windowMs: opts.swapWindowMs ?? 30000, log })) break;
-        // The window closed before the replay reached the live checkpoints: the replay was restarted; try again.
+        // The window closed before the replay reached the live checkpoints (live locks released): try again.
       }
     } finally {
       await admin.disconnect().catch(() => undefined);

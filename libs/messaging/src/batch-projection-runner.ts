@@ -34,6 +34,11 @@ export interface BatchRunnerOptions {
   lagPollMs?: number;
   metrics?: ProjectionMetrics;
   logger?: Logger;
+  /**
+   * Called when the consumer crashed and kafkajs will not restart it (retries exhausted, e.g. the broker was
+   * down for minutes). Projector apps exit (gracefully) so that the orchestrator restarts them.
+   */
+  onFatal?: (err: unknown) => void;
 }
 
 interface Parsed {
@@ -105,6 +110,7 @@ export class BatchProjectionRunner {
     consumer.on(consumer.events.CRASH, (e) => {
       this.joined = false;
       this.log.error('consumer crashed', { error: String(e.payload.error), restart: e.payload.restart });
+      if (!e.payload.restart && !this.stopping) this.opts.onFatal?.(e.payload.error);
     });
     consumer.on(consumer.events.STOP, () => (this.joined = false));
     await consumer.connect();

@@ -62,6 +62,8 @@ export class ProjectorModule {
             maxBytesPerPartition: cfg.KAFKA_MAX_BYTES_PER_PARTITION,
             lockTimeoutMs: cfg.PROJECTION_LOCK_TIMEOUT_MS,
             metrics,
+            // A consumer kafkajs gave up on: shut down cleanly and let Kubernetes start a fresh process.
+            onFatal: () => process.kill(process.pid, 'SIGTERM'),
           }),
       },
       { provide: ProjectionTransport, inject: [BatchProjectionRunner], useFactory: (r: BatchProjectionRunner) => new ProjectionTransport(r) },

@@ -19,19 +19,26 @@ export interface FaultProfile {
   name: string;
   /** Valid events per fault run (shared by all projectors: they consume the same stream). */
   events: number;
-  /** Progress fractions (of the slowest projector) at which a fault is injected. */
+  /** Progress fractions (of the slowest projector) at which the process faults (kill9, sigterm) are injected. */
   injections: number[];
+  /** Injections of the other faults (rebalance storm, poison, duplicates, table lock). */
+  otherInjections: number[];
   /** Injections of the faults that disturb the shared broker/database (kept to a minimum). */
   infraInjections: number[];
   lockSeconds: number;
   stormSeconds: number;
+  /**
+   * Publishing rate (messages/s): a live stream rather than one burst, so that every projector is still
+   * consuming when a fault hits (a burst lets the fastest projector finish before the first injection).
+   */
+  publishRate: number;
   /** Lag must drain within this after publishing ends. */
   drainTimeoutMs: number;
 }
 
 export const PROFILES: Record<string, FaultProfile> = {
-  ci: { name: 'ci', events: 4000, injections: [0.3, 0.6], infraInjections: [0.3], lockSeconds: 15, stormSeconds: 12, drainTimeoutMs: 180000 },
-  full: { name: 'full', events: 100000, injections: [0.25, 0.5, 0.75], infraInjections: [0.25, 0.5, 0.75], lockSeconds: 60, stormSeconds: 40, drainTimeoutMs: 900000 },
+  ci: { name: 'ci', events: 4000, injections: [0.3, 0.6], otherInjections: [0.4], infraInjections: [0.3], lockSeconds: 15, stormSeconds: 12, publishRate: 250, drainTimeoutMs: 180000 },
+  full: { name: 'full', events: 100000, injections: [0.25, 0.5, 0.75], otherInjections: [0.25, 0.5, 0.75], infraInjections: [0.25, 0.5, 0.75], lockSeconds: 60, stormSeconds: 40, publishRate: 1200, drainTimeoutMs: 1800000 },
 };
 
 export interface FaultResult {
@@ -174,7 +181,7 @@ export class FaultSuite {
       reorderWithinKeys: fault === 'dup-reorder',
       poison: fault === 'poison' ? 30 : 0,
     });
-    const points = fault === 'postgres' || fault === 'broker' ? p.infraInjections : p.injections;
+    const points = fault === 'postgres' || fault === 'broker' ? p.infraInjections : fault === 'kill9' || fault === 'sigterm' ? p.injections : p.otherInjections;
     const notes = new Map<string, string[]>(this.adapters.map((a) => [a.projection.name, []]));
     const note = (s: string) => {
       this.log(`${fault}: ${s}`);
@@ -239,8 +246,11 @@ export class FaultSuite {
   }
 
   private async publishAll(messages: OutgoingMessage[]): Promise<void> {
-    const size = 500;
+    const size = 100;
+    const t0 = Date.now();
     for (let i = 0; i < messages.length; i += size) {
+      const due = t0 + (i / this.profile.publishRate) * 1000;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       const chunk = messages.slice(i, i + size);
       for (let attempt = 0; ; attempt++) {
         try {

@@ -3,6 +3,7 @@ import {
   buildEvent,
   CREDENTIAL_EVENTS,
   CredentialCreated,
+  PROFILES,
   TOPICS,
   type CredentialCreatedData,
   type EventEnvelope,
@@ -20,7 +21,7 @@ export interface WorkloadOptions {
   reorderWithinKeys?: boolean;
   /** Poison messages (malformed JSON, unknown type, invalid payload) mixed in, evenly spread. */
   poison?: number;
-  /** Time of the first event; later events follow at 1 s steps (deterministic oracle input). */
+  /** Time of the first event; credentials start 7 minutes apart, their events 1 s apart (deterministic oracle input). */
   start?: Date;
 }
 
@@ -47,7 +48,14 @@ export function credentialWorkload(organisationId: string, opts: WorkloadOptions
   const byKey: EventEnvelope[][] = [];
   let n = 0;
   while (n < opts.events) {
-    const created: CredentialCreatedData = credentialCreatedData({ name: `Credential ${n}` });
+    // Varied profiles, types and days so aggregates (reports) get many distinct rows.
+    const k = byKey.length;
+    tick = k * 7 * 60 + 1; // a new credential every 7 minutes of event time: ~1.4 days per 1,000 events
+    const created: CredentialCreatedData = credentialCreatedData({
+      name: `Credential ${n}`,
+      profile: PROFILES[k % PROFILES.length],
+      credentialType: `org.example.type-${k % 3}`,
+    });
     const chain: EventEnvelope[] = [buildEvent(CredentialCreated, created, meta())];
     const { claims: _c, offerExpiresAt: _o, ...state } = created;
     const more = 1 + (n % 4);

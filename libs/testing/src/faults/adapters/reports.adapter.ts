@@ -2,7 +2,17 @@ import type { DataSource } from 'typeorm';
 import { aggregateReportEvents, reportProjection, toCumulative } from '@cep/reports';
 import type { ReadModelAdapter } from '../read-model-adapter';
 
-const row = (day: string, op: string, profile: string, ct: string, cum: readonly (number | string)[]) => `${day}|${op}|${profile}|${ct}|${cum.join(',')}`;
+/** One normalised row per non-empty 15-minute bucket: `day|operation|profile|type|bucket=count`. */
+const rows = (day: string, op: string, profile: string, ct: string, cum: readonly (number | string)[]): string[] => {
+  const out: string[] = [];
+  let prev = 0;
+  cum.forEach((c, i) => {
+    const n = Number(c) - prev;
+    prev = Number(c);
+    if (n) out.push(`${day}|${op}|${profile}|${ct}|${i}=${n}`);
+  });
+  return out;
+};
 
 /**
  * Reports: an aggregate (cumulative 15-minute counts per day, operation, profile, credential type). The oracle
@@ -14,14 +24,14 @@ export const reportsAdapter: ReadModelAdapter = {
   projection: reportProjection,
   lockTable: 'reports.daily_counts',
   async readRows(ds: DataSource, org: string) {
-    const rows: { day: string; operation: string; profile: string; credential_type: string; cum: string[] }[] = await ds.query(
+    const stored: { day: string; operation: string; profile: string; credential_type: string; cum: string[] }[] = await ds.query(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, operation, profile, credential_type, cum::text[] AS cum FROM reports.daily_counts WHERE organisation_id = $1`,
       [org],
     );
-    return rows.map((r) => row(r.day, r.operation, r.profile, r.credential_type, r.cum));
+    return stored.flatMap((r) => rows(r.day, r.operation, r.profile, r.credential_type, r.cum));
   },
   oracle(events) {
-    return aggregateReportEvents(events).map((r) => row(r.day, r.operation, r.profile, r.credentialType, toCumulative(r.buckets)));
+    return aggregateReportEvents(events).flatMap((r) => rows(r.day, r.operation, r.profile, r.credentialType, toCumulative(r.buckets)));
   },
   async duplicateEventIds(ds: DataSource, org: string, events) {
     // Events counted beyond the distinct ones sent (a double application); missing ones are reported apart.
