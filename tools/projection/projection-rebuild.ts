@@ -244,6 +244,8 @@ export async function cloneSchema(ds: DataSource, from: string, to: string, copy
       );
       for (const s of serials) {
         await m.query(`CREATE SEQUENCE ${ident(to)}.${ident(s.seq)} OWNED BY ${ident(to)}.${ident(t)}.${ident(s.col)}`);
+        // Continue above the live values: readers that page by a sequence (event-log `seq`) never see it go back.
+        await m.query(`SELECT setval('${to}.${s.seq}', last_value, is_called) FROM ${ident(from)}.${ident(s.seq)}`);
         await m.query(`ALTER TABLE ${ident(to)}.${ident(t)} ALTER COLUMN ${ident(s.col)} SET DEFAULT nextval('${to}.${s.seq}'::regclass)`);
       }
     }
