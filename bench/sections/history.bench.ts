@@ -33,7 +33,7 @@ import {
   ProofShared,
   type EventEnvelope,
 } from '@cep/contracts';
-import { HISTORY_ENTRY_INDEXES, HistoryQueryService, SEGMENT_SEPARATOR, writeHistoryBatch, type HistoryListQuery } from '@cep/history';
+import { HISTORY_ENTRY_INDEXES, HistoryQueryService, SEARCH_COLUMNS, SEGMENT_SEPARATOR, writeHistoryBatch, type HistoryListQuery } from '@cep/history';
 import { connectDatabase, loadConfig, PlatformConfig } from '@cep/platform';
 import { migrate } from '../../tools/db/migrate';
 import type { BenchRow } from '../bench-types';
@@ -89,6 +89,19 @@ interface Probes {
 
 const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 const seg = (tag: string, v: string) => `${SEGMENT_SEPARATOR}${tag}:${v}`;
+const ENTRY_COLUMNS = `id, organisation_id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata, related_ids, ${SEARCH_COLUMNS.join(', ')}`;
+
+/** The tagged segments (`\x1f<tag>:<value>`...) as COPY fields of the per-type search columns (`\N` when none). */
+function searchFields(search: string): string[] {
+  const byCol = new Map<string, string[]>();
+  for (const part of search.split(SEGMENT_SEPARATOR)) {
+    if (!part) continue;
+    const i = part.indexOf(':');
+    const col = `s_${part.slice(0, i)}`;
+    byCol.set(col, [...(byCol.get(col) ?? []), part.slice(i + 1)]);
+  }
+  return SEARCH_COLUMNS.map((c) => (byCol.has(c) ? esc(byCol.get(c)!.join(SEGMENT_SEPARATOR)) : '\\N'));
+}
 
 class RowWriter {
   lines: string[] = [];
@@ -122,7 +135,7 @@ class RowWriter {
         r.eventType,
         esc(meta),
         `{${r.related.join(',')}}`,
-        esc(r.search),
+        ...searchFields(r.search),
       ].join('\t'),
     );
     this.count++;
@@ -148,7 +161,8 @@ async function generateOrg(w: RowWriter, pools: OrgPools, target: number, rand: 
   for (const d of [...pools.issuers, ...pools.verifiers]) {
     await w.add({ org, t: time(), action: 'CREATED', entityId: d.id, entityType: 'DID', name: d.name, eventType: 'did.created', related: [d.id],
       search: seg('idid', d.did) + seg('iname', d.name) + seg('vdid', d.did) + seg('vname', d.name) });
-    await w.add({ org, t: time(), action: 'CREATED', entityId: randomUUID(), entityType: 'KEY', name: 'key', eventType: 'key.created', related: [], search: '' });
+    const keyId = randomUUID();
+    await w.add({ org, t: time(), action: 'CREATED', entityId: keyId, entityType: 'KEY', name: 'key', eventType: 'key.created', related: [keyId], search: '' });
   }
   for (const s of pools.schemas) {
     await w.add({ org, t: time(), action: 'CREATED', entityId: s.id, entityType: 'CREDENTIAL_SCHEMA', name: s.name, eventType: 'credential-schema.created', related: [s.id],
@@ -239,7 +253,7 @@ async function bulkLoad(url: string, entries: number, log: (m: string) => void):
   for (const name of indexNames) await c.query(`DROP INDEX IF EXISTS history.${name}`);
   const stream = c.query(
     copyFrom(
-      `COPY history.entries (id, organisation_id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata, related_ids, search) FROM STDIN`,
+      `COPY history.entries (${ENTRY_COLUMNS}) FROM STDIN`,
     ),
   );
   const done = new Promise<void>((resolve, reject) => {
@@ -281,8 +295,12 @@ async function bulkLoad(url: string, entries: number, log: (m: string) => void):
   await c.query(`INSERT INTO history.counts (organisation_id, day, entity_type, action, source, n)
                  SELECT organisation_id, (created_date AT TIME ZONE 'UTC')::date, entity_type, action, source, count(*)
                    FROM history.entries GROUP BY 1, 2, 3, 4, 5`);
+  await c.query(`INSERT INTO history.related_counts (organisation_id, related_id, day, entity_type, action, source, n)
+                 SELECT e.organisation_id, r, (e.created_date AT TIME ZONE 'UTC')::date, e.entity_type, e.action, e.source, count(*)
+                   FROM history.entries e, unnest(e.related_ids) AS r WHERE r <> e.entity_id GROUP BY 1, 2, 3, 4, 5, 6`);
   await c.query(`VACUUM ANALYZE history.entries`);
   await c.query(`ANALYZE history.counts`);
+  await c.query(`ANALYZE history.related_counts`);
   log(`indexes, counters, vacuum analyze: ${((Date.now() - ti) / 1000).toFixed(1)} s`);
   await c.end();
   return probes as Probes;
@@ -453,7 +471,8 @@ async function measureIngest(url: string, quick: boolean, log: (m: string) => vo
     const c = new Client({ connectionString: url });
     await c.connect();
     const { rows } = await c.query(
-      `SELECT id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata::text AS metadata, related_ids::text AS related_ids, search
+      `SELECT id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata::text AS metadata, related_ids::text AS related_ids,
+              ${SEARCH_COLUMNS.join(', ')}
          FROM history.entries WHERE organisation_id = $1`,
       [org],
     );
@@ -463,13 +482,14 @@ async function measureIngest(url: string, quick: boolean, log: (m: string) => vo
         .map((r) =>
           [
             randomUUID(), copyOrg, new Date(r.created_date).toISOString(), r.action, r.entity_id, r.entity_type, esc(r.name ?? ''), r.source,
-            r.target === null ? '\\N' : esc(r.target), r.event_type, esc(r.metadata), r.related_ids, esc(r.search),
+            r.target === null ? '\\N' : esc(r.target), r.event_type, esc(r.metadata), r.related_ids,
+            ...SEARCH_COLUMNS.map((col) => (r[col] === null ? '\\N' : esc(r[col]))),
           ].join('\t'),
         )
         .join('\n') + '\n';
     const tc = process.hrtime.bigint();
     const stream = c.query(
-      copyFrom(`COPY history.entries (id, organisation_id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata, related_ids, search) FROM STDIN`),
+      copyFrom(`COPY history.entries (${ENTRY_COLUMNS}) FROM STDIN`),
     );
     await new Promise<void>((resolve, reject) => {
       stream.on('finish', () => resolve());

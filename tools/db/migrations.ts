@@ -1,6 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
 import { ProjectionRebuilds1732000070000, ProjectionRuntime1732000000000 } from '@cep/messaging';
-import { HistoryEntries1732000001000 } from '@cep/history';
+import { HistoryEntries1732000001000, HistorySearchColumnsRelatedCounts1732000002000 } from '@cep/history';
 import { EventLog1732000050000 } from '@cep/event-log';
 import { ReportDailyCounts1732000030000 } from '@cep/reports';
 import { ActivityReadModel1732000040000, ActivityStatsCounters1732000041000 } from '@cep/activity';
@@ -17,6 +17,7 @@ export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   ProducerStores1732000000100,
   IssuerOfferDeadlines1732000010000,
   HistoryEntries1732000001000,
+  HistorySearchColumnsRelatedCounts1732000002000,
   ReportDailyCounts1732000030000,
   ActivityReadModel1732000040000,
   ActivityStatsCounters1732000041000,

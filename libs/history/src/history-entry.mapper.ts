@@ -68,7 +68,24 @@ export function segment(tag: string, value: string | undefined | null): string |
   return `${tag}:${clean}`;
 }
 
-/** The stored `search` text of an entity: its segments, claim segments unless purged. */
+/** Per `searchType` column (`s_<tag>`): the entity's values of that type joined by U+001F; null when none. */
+export type SearchColumns = Record<`s_${(typeof SEARCH_TYPES)[keyof typeof SEARCH_TYPES]}`, string | null>;
+
+/** The stored search columns of an entity: its segments, claim segments unless purged. */
+export function searchColumns(segments: readonly string[], claims: readonly string[], purged: boolean): SearchColumns {
+  const out: Record<string, string | null> = {};
+  for (const tag of Object.values(SEARCH_TYPES)) out[`s_${tag}`] = null;
+  for (const s of purged ? segments : [...segments, ...claims]) {
+    const i = s.indexOf(':');
+    const col = `s_${s.slice(0, i)}`;
+    if (!(col in out)) continue;
+    const v = s.slice(i + 1);
+    out[col] = out[col] === null ? v : `${out[col]}${SEGMENT_SEPARATOR}${v}`;
+  }
+  return out as SearchColumns;
+}
+
+/** The tagged search document of an entity (`\x1f<tag>:<value>`...): its segments, claim segments unless purged. */
 export function searchText(segments: readonly string[], claims: readonly string[], purged: boolean): string {
   const all = purged ? segments : [...segments, ...claims];
   return all.map((s) => SEGMENT_SEPARATOR + s).join('');

@@ -30,7 +30,7 @@ describe('history query plans (EXPLAIN)', () => {
     ds = await testDataSource();
     svc = new HistoryQueryService(ds);
     await ds.query(
-      `INSERT INTO history.entries (id, organisation_id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata, related_ids, search)
+      `INSERT INTO history.entries (id, organisation_id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata, related_ids, s_cn, s_cv, s_csn)
        SELECT gen_random_uuid(),
               CASE WHEN g % 2 = 0 THEN $1 ELSE 'plans-other-' || (g % 19) END,
               timestamptz '2024-01-01' + g * interval '7 minutes',
@@ -42,7 +42,7 @@ describe('history query plans (EXPLAIN)', () => {
               NULL, 'bench', '{}'::jsonb,
               ARRAY[md5('entity' || (g / 4))::uuid, CASE WHEN g % 400 = 0 THEN $2::uuid ELSE md5('schema' || (g % 300))::uuid END,
                     CASE WHEN g % 500 = 0 THEN $3::uuid ELSE md5('did' || (g % 40))::uuid END],
-              E'\\x1fcn:claim_' || (g % 30) || E'\\x1fcv:' || md5(g::text) || E'\\x1fcsn:Schema ' || (g % 300)
+              'claim_' || (g % 30), md5(g::text), 'Schema ' || (g % 300)
          FROM generate_series(1, 120000) AS g`,
       [org, schemaId, didId],
     );
@@ -73,6 +73,7 @@ describe('history query plans (EXPLAIN)', () => {
     ['searchText any type', () => ({ searchText: 'c4ca4238a0b923' }), true],
     ['combined entityId + action + window + didId', () => ({ entityIds: [entityId], actions: ['CREATED'], relatedIds: [didId], createdDateFrom: new Date('2024-01-01'), createdDateTo: new Date('2025-01-01') }), true],
     ['combined schema + action + window', () => ({ relatedIds: [schemaId], actions: ['CREATED'], createdDateFrom: new Date('2024-01-01'), createdDateTo: new Date('2024-06-01') }), true],
+    ['searchText credentialSchemaName', () => ({ searchText: 'Schema 17', searchType: 'credentialSchemaName' }), true],
   ];
 
   it.each(shapes)('%s: no Seq Scan on history.entries', async (_name, f, withCount) => {

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, filterHash, type HistoryCursor } from './history-cursor';
 import {
+  SEARCH_TYPE_NAMES,
   SEARCH_TYPES,
-  SEGMENT_SEPARATOR,
   type HistoryDetail,
   type HistoryListItem,
   type HistorySortField,
@@ -41,6 +41,11 @@ export interface HistoryPage {
   values: HistoryListItem[];
   totalPages: number;
   totalItems: number;
+  /**
+   * Present (true) only when a text search matched more than SEARCH_COUNT_CAP entries: `totalItems` is then that
+   * cap (a lower bound), not the exact number. Every other filter shape is counted exactly.
+   */
+  totalItemsCapped?: boolean;
   /** Keyset cursor for the page after this one (null on the last page). */
   nextCursor: string | null;
 }
@@ -104,12 +109,21 @@ function toItem(r: Row): HistoryListItem {
   };
 }
 
-/** Regex (PostgreSQL ARE) matching `term` as a substring of a segment of the given search types. */
-export function searchPattern(term: string, type?: SearchType): string {
-  const tags = type ? [SEARCH_TYPES[type]] : Object.values(SEARCH_TYPES);
-  const escaped = term.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-  return `${SEGMENT_SEPARATOR}(?:${tags.join('|')}):[^${SEGMENT_SEPARATOR}]*${escaped}`;
+/** Column of a search type (`s_<tag>`). */
+export const searchColumnOf = (type: SearchType) => `s_${SEARCH_TYPES[type]}`;
+
+/**
+ * ILIKE pattern matching `term` as a case-insensitive substring of one stored value. Control characters become
+ * spaces (as in stored values), so a term can never span the U+001F between two values of one column; LIKE
+ * metacharacters are escaped (the term is literal).
+ */
+export function searchPattern(term: string): string {
+  const clean = term.replace(/[\x00-\x1f]/g, ' ').replace(/[\\%_]/g, '\\$&');
+  return `%${clean}%`;
 }
+
+/** Longest `totalItems` counted exactly for a text search; beyond it `totalItemsCapped` is set (bounded cost). */
+export const SEARCH_COUNT_CAP = 10_000;
 
 class Sql {
   readonly params: unknown[] = [];
@@ -121,6 +135,14 @@ class Sql {
 }
 
 const DAY_MS = 86_400_000;
+
+interface CountOpts {
+  from?: Date;
+  to?: Date;
+  toExclusive?: boolean;
+  /** An extra WHERE clause (built with the same parameter list). */
+  extra?: (q: Sql) => string;
+}
 const dayStart = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS);
 
 /**
@@ -128,10 +150,17 @@ const dayStart = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS
  * Order: the sort column, then createdDate DESC, id DESC; keyset pagination via `cursor`.
  */
 export class HistoryQueryService {
-  constructor(private readonly ds: DataSource) {}
+  private readonly searchCountCap: number;
+
+  constructor(
+    private readonly ds: DataSource,
+    opts: { searchCountCap?: number } = {},
+  ) {
+    this.searchCountCap = opts.searchCountCap ?? SEARCH_COUNT_CAP;
+  }
 
   /** WHERE clauses of a filter (org first), appended to `q`. */
-  private filterSql(f: HistoryFilter, q: Sql, opts: { from?: Date; to?: Date; toExclusive?: boolean } = {}): void {
+  private filterSql(f: HistoryFilter, q: Sql, opts: CountOpts = {}): void {
     q.where.push(`organisation_id = ${q.p(f.organisationId)}`);
     const from = opts.from ?? f.createdDateFrom;
     const to = opts.to ?? f.createdDateTo;
@@ -146,49 +175,99 @@ export class HistoryQueryService {
     eqAny('entity_id', f.entityIds, '::uuid');
     eqAny('source', f.sources);
     if (f.relatedIds?.length) q.where.push(`related_ids @> ${q.p([...new Set(f.relatedIds)])}::uuid[]`);
-    if (f.searchText) q.where.push(`search ~* ${q.p(searchPattern(f.searchText, f.searchType))}`);
+    if (f.searchText) {
+      const pat = q.p(searchPattern(f.searchText));
+      const cols = f.searchType ? [searchColumnOf(f.searchType)] : SEARCH_TYPE_NAMES.map(searchColumnOf);
+      q.where.push(cols.length === 1 ? `${cols[0]} ILIKE ${pat}` : `(${cols.map((c) => `${c} ILIKE ${pat}`).join(' OR ')})`);
+    }
+    if (opts.extra) q.where.push(opts.extra(q));
   }
 
-  /** Filters the daily counters can answer (no entity, relation or text filter). */
-  private countable(f: HistoryFilter): boolean {
-    return !f.entityIds?.length && !f.relatedIds?.length && !f.searchText;
-  }
-
-  private async exactCount(f: HistoryFilter, opts: { from?: Date; to?: Date; toExclusive?: boolean } = {}): Promise<number> {
+  private async exactCount(f: HistoryFilter, opts: CountOpts = {}): Promise<number> {
     const q = new Sql();
     this.filterSql(f, q, opts);
     const [{ n }] = await this.ds.query(`SELECT count(*)::bigint AS n FROM history.entries WHERE ${q.where.join(' AND ')}`, q.params);
     return Number(n);
   }
 
+  /** Count of a text search, exact up to `cap` (then `cap + 1` means "more"): bounded by the LIMIT. */
+  private async cappedCount(f: HistoryFilter, cap: number): Promise<number> {
+    const q = new Sql();
+    this.filterSql(f, q);
+    const [{ n }] = await this.ds.query(
+      `SELECT count(*)::bigint AS n FROM (SELECT 1 FROM history.entries WHERE ${q.where.join(' AND ')} LIMIT ${cap + 1}) AS t`,
+      q.params,
+    );
+    return Number(n);
+  }
+
   /**
-   * totalItems. For time / action / entity type / source filters: the daily counters of the whole days inside
-   * the window plus exact counts of the two partial edge days; otherwise an exact count (selective filters).
+   * Sum of a counter table over the whole UTC days of the window plus exact counts of the two partial edge days.
+   * `table` holds (organisation_id, day, entity_type, action, source, n[, related_id]); `extra` narrows both the
+   * counter rows and the edge counts (the relation counters: the related id, and not the entity itself).
    */
-  async count(f: HistoryFilter): Promise<number> {
-    if (!this.countable(f)) return this.exactCount(f);
+  private async countByDays(
+    f: HistoryFilter,
+    table: 'history.counts' | 'history.related_counts',
+    counterWhere: (q: Sql) => string[],
+    edge: Pick<CountOpts, 'extra'> & { filter: HistoryFilter },
+  ): Promise<number> {
     const from = f.createdDateFrom;
     const to = f.createdDateTo;
     // whole days: [firstFull, lastExcl)
     const firstFull = from ? (dayStart(from).getTime() === from.getTime() ? from : new Date(dayStart(from).getTime() + DAY_MS)) : undefined;
     const lastExcl = to ? dayStart(to) : undefined;
-    if (firstFull && lastExcl && firstFull.getTime() >= lastExcl.getTime()) return this.exactCount(f);
+    if (firstFull && lastExcl && firstFull.getTime() >= lastExcl.getTime()) return this.exactCount(edge.filter, { extra: edge.extra });
 
     const q = new Sql();
-    q.where.push(`organisation_id = ${q.p(f.organisationId)}`);
+    q.where.push(`organisation_id = ${q.p(f.organisationId)}`, ...counterWhere(q));
     if (firstFull) q.where.push(`day >= ${q.p(firstFull.toISOString().slice(0, 10))}::date`);
     if (lastExcl) q.where.push(`day < ${q.p(lastExcl.toISOString().slice(0, 10))}::date`);
     const anyOf = (col: string, vals?: string[]) => vals?.length && q.where.push(`${col} = ANY(${q.p(vals)})`);
     anyOf('action', f.actions);
     anyOf('entity_type', f.entityTypes);
     anyOf('source', f.sources);
-    const [{ n }] = await this.ds.query(`SELECT coalesce(sum(n), 0)::bigint AS n FROM history.counts WHERE ${q.where.join(' AND ')}`, q.params);
+    const [{ n }] = await this.ds.query(`SELECT coalesce(sum(n), 0)::bigint AS n FROM ${table} WHERE ${q.where.join(' AND ')}`, q.params);
     let total = Number(n);
     if (from && firstFull && firstFull.getTime() !== from.getTime()) {
-      total += await this.exactCount(f, { from, to: firstFull, toExclusive: true });
+      total += await this.exactCount(edge.filter, { from, to: firstFull, toExclusive: true, extra: edge.extra });
     }
-    if (to && lastExcl) total += await this.exactCount(f, { from: lastExcl, to });
+    if (to && lastExcl) total += await this.exactCount(edge.filter, { from: lastExcl, to, extra: edge.extra });
     return total;
+  }
+
+  /**
+   * totalItems, exact (except a text search beyond SEARCH_COUNT_CAP: see `count`):
+   * - time / action / entity type / source filters: the daily counters (`history.counts`);
+   * - ONE relation filter (+ those): the entity's own entries, counted exactly through the entity index, plus the
+   *   relation counters (`history.related_counts`) of the related id — whole days from the counters, the two
+   *   partial edge days exactly;
+   * - entity ids, several relation ids: exact count (selective through the entity index / GIN intersection).
+   */
+  async count(f: HistoryFilter): Promise<number> {
+    if (f.searchText) return this.exactCount(f);
+    const related = [...new Set(f.relatedIds ?? [])];
+    if (!f.entityIds?.length && !related.length) {
+      return this.countByDays(f, 'history.counts', () => [], { filter: f });
+    }
+    if (!f.entityIds?.length && related.length === 1) {
+      const id = related[0];
+      const own = await this.exactCount({ ...f, relatedIds: undefined, entityIds: [id] });
+      const others = await this.countByDays(f, 'history.related_counts', (q) => [`related_id = ${q.p(id)}::uuid`], {
+        filter: f,
+        extra: (q) => `entity_id <> ${q.p(id)}::uuid`,
+      });
+      return own + others;
+    }
+    return this.exactCount(f);
+  }
+
+  /** totalItems and whether it is capped (text searches only). */
+  async countWithCap(f: HistoryFilter): Promise<{ totalItems: number; capped: boolean }> {
+    if (!f.searchText) return { totalItems: await this.count(f), capped: false };
+    const cap = this.searchCountCap;
+    const n = await this.cappedCount(f, cap);
+    return n > cap ? { totalItems: cap, capped: true } : { totalItems: n, capped: false };
   }
 
   /** The filter part of a list query (what a cursor's hash covers), in a fixed key order. */
@@ -246,7 +325,7 @@ export class HistoryQueryService {
     const off = q.p(offset);
     const sqlText = `SELECT ${LIST_COLUMNS} FROM history.entries WHERE ${q.where.join(' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${off}`;
 
-    const [rows, totalItems] = await Promise.all([this.ds.query(sqlText, q.params) as Promise<Row[]>, this.count(filter)]);
+    const [rows, { totalItems, capped }] = await Promise.all([this.ds.query(sqlText, q.params) as Promise<Row[]>, this.countWithCap(filter)]);
     const more = rows.length > query.pageSize;
     const page = more ? rows.slice(0, query.pageSize) : rows;
     const last = page[page.length - 1];
@@ -262,7 +341,13 @@ export class HistoryQueryService {
             i: last.id,
           })
         : null;
-    return { values: page.map(toItem), totalItems, totalPages: Math.ceil(totalItems / query.pageSize), nextCursor };
+    return {
+      values: page.map(toItem),
+      totalItems,
+      totalPages: Math.ceil(totalItems / query.pageSize),
+      ...(capped ? { totalItemsCapped: true } : {}),
+      nextCursor,
+    };
   }
 
   /** The SQL and parameters `list` runs for the page (for EXPLAIN tests and the benchmark). */

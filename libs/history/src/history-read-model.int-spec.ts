@@ -205,7 +205,7 @@ describe('history read model (PostgreSQL)', () => {
     expect((await list({ organisationId: org, searchText: 'permit_number', searchType: 'claimName', entityTypes: ['PROOF'] })).totalItems).toBe(0);
     // nothing stored anywhere in the history schema still holds it
     const [{ n }] = await ds.query(
-      `SELECT (SELECT count(*) FROM history.entries WHERE organisation_id = $1 AND (search ILIKE $2 OR metadata::text ILIKE $2))
+      `SELECT (SELECT count(*) FROM history.entries e WHERE organisation_id = $1 AND (to_jsonb(e)::text ILIKE $2))
             + (SELECT count(*) FROM history.entities WHERE organisation_id = $1 AND (claims::text ILIKE $2 OR segments::text ILIKE $2)) AS n`,
       [org, `%${sc.secretClaim}%`],
     );
@@ -237,5 +237,70 @@ describe('history read model (PostgreSQL)', () => {
         expect(page.totalItems).toBe(exact.values.length);
       }
     }
+  });
+
+  it('totalItems of relation filters (relation counters + own entries + edge days) equals an exact count', async () => {
+    const org = newOrgId();
+    const scenarios = Array.from({ length: 4 }, (_, d) => historyScenario(org, new Date(Date.UTC(2025, 0, 10 + d, d * 5, 41))));
+    const events = scenarios.flatMap((s) => s.events);
+    // small batches: later events (proof.shared brings the credentials) re-stamp entries of earlier batches
+    for (let i = 0; i < events.length; i += 7) await apply(events.slice(i, i + 7));
+    await apply(events.slice(5, 30)); // replay: counters do not double
+    const windows: [string | undefined, string | undefined][] = [
+      [undefined, undefined],
+      ['2025-01-11T05:00:00.000Z', undefined],
+      [undefined, '2025-01-12T10:00:00.000Z'],
+      ['2025-01-11T00:00:00.000Z', '2025-01-13T00:00:00.000Z'],
+      ['2025-01-10T04:13:00.000Z', '2025-01-13T23:59:59.999Z'],
+    ];
+    let nonZero = 0;
+    for (const sc of scenarios.slice(0, 2)) {
+      for (const id of Object.values(sc.ids)) {
+        for (const [from, to] of windows) {
+          for (const extra of [{}, { actions: ['CREATED', 'SHARED'] }, { entityTypes: ['PROOF', 'CREDENTIAL'], sources: ['CORE'] }]) {
+            const f = { organisationId: org, relatedIds: [id], createdDateFrom: from ? new Date(from) : undefined, createdDateTo: to ? new Date(to) : undefined, ...extra };
+            const page = await list(f);
+            const [{ n }] = await ds.query(
+              `SELECT count(*)::int AS n FROM history.entries WHERE organisation_id = $1 AND related_ids @> ARRAY[$2::uuid]
+                 AND ($3::timestamptz IS NULL OR created_date >= $3) AND ($4::timestamptz IS NULL OR created_date <= $4)
+                 AND ($5::text[] IS NULL OR action = ANY($5)) AND ($6::text[] IS NULL OR entity_type = ANY($6))`,
+              [org, id, f.createdDateFrom ?? null, f.createdDateTo ?? null, (extra as { actions?: string[] }).actions ?? null, (extra as { entityTypes?: string[] }).entityTypes ?? null],
+            );
+            expect({ id, from, to, extra, totalItems: page.totalItems }).toEqual({ id, from, to, extra, totalItems: n });
+            expect(page.values.length).toBe(n);
+            if (n) nonZero++;
+          }
+        }
+      }
+    }
+    expect(nonZero).toBeGreaterThan(50);
+    // the counter table itself equals a recomputation from the entries
+    const [{ diff }] = await ds.query(
+      `SELECT count(*)::int AS diff FROM (
+         (SELECT related_id, day, entity_type, action, source, n FROM history.related_counts WHERE organisation_id = $1
+          EXCEPT
+          SELECT r, (created_date AT TIME ZONE 'UTC')::date, entity_type, action, source, count(*) FROM history.entries, unnest(related_ids) r
+           WHERE organisation_id = $1 AND r <> entity_id GROUP BY 1, 2, 3, 4, 5)
+         UNION ALL
+         (SELECT r, (created_date AT TIME ZONE 'UTC')::date, entity_type, action, source, count(*) FROM history.entries, unnest(related_ids) r
+           WHERE organisation_id = $1 AND r <> entity_id GROUP BY 1, 2, 3, 4, 5
+          EXCEPT
+          SELECT related_id, day, entity_type, action, source, n FROM history.related_counts WHERE organisation_id = $1)) AS d`,
+      [org],
+    );
+    expect(diff).toBe(0);
+  });
+
+  it('a text search matching more than the cap reports the cap and totalItemsCapped; below it, exact', async () => {
+    const org = newOrgId();
+    const sc = historyScenario(org);
+    await apply(sc.events);
+    const exact = await list({ organisationId: org, searchText: 'Driving' });
+    expect(exact.totalItems).toBeGreaterThan(3);
+    expect(exact.totalItems).toBe(exact.values.length);
+    expect(exact.totalItemsCapped).toBeUndefined();
+    const capped = await new HistoryQueryService(ds, { searchCountCap: 3 }).list({ organisationId: org, searchText: 'Driving', pageSize: 2 });
+    expect(capped).toMatchObject({ totalItems: 3, totalItemsCapped: true, totalPages: 2 });
+    expect(capped.values.length).toBe(2);
   });
 });

@@ -1,7 +1,9 @@
 import type { QueryRunner } from 'typeorm';
 import { EVENT_REGISTRY, HISTORY_MAPPING, type EventEnvelope } from '@cep/contracts';
 import type { Projection } from '@cep/messaging';
-import { mergeEntityState, searchText, toHistoryDraft, type EntityState, type HistoryDraft } from './history-entry.mapper';
+import { mergeEntityState, searchColumns, toHistoryDraft, type EntityState, type HistoryDraft } from './history-entry.mapper';
+import { HISTORY_SESSION_ENTITY_TYPES } from './history-entry';
+import { SEARCH_COLUMNS } from './migrations/1732000002000-history-search-columns-related-counts';
 
 /** Event types the history projection records: every type with a history mapping plus the two session types. */
 export const HISTORY_EVENT_TYPES: readonly string[] = [
@@ -16,6 +18,8 @@ export const HISTORY_EVENT_TYPES: readonly string[] = [
 export const HISTORY_TOPICS: readonly string[] = [
   ...new Set(HISTORY_EVENT_TYPES.map((t) => EVENT_REGISTRY.get(t)?.topic).filter((t): t is NonNullable<typeof t> => !!t)),
 ].sort();
+
+const SESSION_TYPES: ReadonlySet<string> = new Set(HISTORY_SESSION_ENTITY_TYPES);
 
 const entityKey = (org: string, id: string) => `${org}\u0000${id}`;
 
@@ -36,14 +40,20 @@ const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
  * 2. inserts the entries with their entity's final relations and search text (ON CONFLICT (id) DO NOTHING);
  * 3. re-stamps the older entries of entities whose state changed (a proof's credentials arrive with
  *    `proof.shared`; `proof.claims-removed` purges claim segments from every entry of the proof);
- * 4. adds the inserted entries to the daily counters (only rows actually inserted: replays do not double count).
+ * 4. adds the inserted entries to the daily counters and, per related id other than the entry's own entity, to
+ *    the relation counters (only rows actually inserted: replays do not double count); a re-stamp adds the older
+ *    entries to the counters of the related ids it newly gives them (relations only grow).
  */
 export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventEnvelope[]): Promise<number> {
   const drafts = events.map(toHistoryDraft).filter((d): d is HistoryDraft => d !== null);
   if (!drafts.length) return 0;
 
+  // Session entries (entity id = the session id, often the credential's / proof's own id) keep their own facts:
+  // they take no part in the entity state, so they never inherit the credential's relations or search values.
+  const isSession = (d: HistoryDraft) => SESSION_TYPES.has(d.entityType);
   const byEntity = new Map<string, HistoryDraft[]>();
   for (const d of drafts) {
+    if (isSession(d)) continue;
     const k = entityKey(d.organisationId, d.entityId);
     const list = byEntity.get(k);
     if (list) list.push(d);
@@ -116,7 +126,9 @@ export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventE
   }
 
   const rows = drafts.map((d) => {
-    const s = finalStates.get(entityKey(d.organisationId, d.entityId))!;
+    const s: Pick<EntityState, 'related' | 'segments' | 'claims' | 'claimsPurged'> = isSession(d)
+      ? { related: d.related, segments: d.segments, claims: d.claims, claimsPurged: false }
+      : finalStates.get(entityKey(d.organisationId, d.entityId))!;
     return {
       id: d.id,
       organisation_id: d.organisationId,
@@ -130,34 +142,52 @@ export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventE
       event_type: d.eventType,
       metadata: d.metadata,
       related_ids: s.related,
-      search: searchText(s.segments, s.claims, s.claimsPurged),
+      ...searchColumns(s.segments, s.claims, s.claimsPurged),
     };
   });
   const inserted: { id: string }[] = await tx.query(
-    `INSERT INTO history.entries (id, organisation_id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata, related_ids, search)
-     SELECT r.id, r.organisation_id, r.created_date, r.action, r.entity_id, r.entity_type, r.name, r.source, r.target, r.event_type, r.metadata, r.related_ids, r.search
+    `INSERT INTO history.entries (id, organisation_id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata, related_ids, ${SEARCH_COLUMNS.join(', ')})
+     SELECT r.id, r.organisation_id, r.created_date, r.action, r.entity_id, r.entity_type, r.name, r.source, r.target, r.event_type, r.metadata, r.related_ids, ${SEARCH_COLUMNS.map((c) => `r.${c}`).join(', ')}
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id text, created_date timestamptz, action text, entity_id uuid, entity_type text,
-            name text, source text, target text, event_type text, metadata jsonb, related_ids uuid[], search text)
+            name text, source text, target text, event_type text, metadata jsonb, related_ids uuid[], ${SEARCH_COLUMNS.map((c) => `${c} text`).join(', ')})
      ON CONFLICT (id) DO NOTHING
      RETURNING id::text AS id`,
     [JSON.stringify(rows)],
   );
 
   if (restamp.length) {
+    // older entries of changed entities: new relations and search columns; the relation counters gain the
+    // related ids each row did not have before (old values read in the same statement, rows locked)
     await tx.query(
-      `UPDATE history.entries e SET related_ids = s.related_ids, search = s.search
-         FROM jsonb_to_recordset($1::jsonb) AS s(organisation_id text, entity_id uuid, related_ids uuid[], search text)
-        WHERE e.organisation_id = s.organisation_id AND e.entity_id = s.entity_id
-          AND (e.related_ids IS DISTINCT FROM s.related_ids OR e.search IS DISTINCT FROM s.search)`,
+      `WITH s AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(organisation_id text, entity_id uuid, related_ids uuid[], ${SEARCH_COLUMNS.map((c) => `${c} text`).join(', ')})
+       ), old AS (
+         SELECT e.id, e.related_ids AS old_related
+           FROM history.entries e JOIN s ON e.organisation_id = s.organisation_id AND e.entity_id = s.entity_id
+          WHERE e.entity_type <> ALL ($2::text[]) AND ( e.related_ids IS DISTINCT FROM s.related_ids OR ${SEARCH_COLUMNS.map((c) => `e.${c} IS DISTINCT FROM s.${c}`).join(' OR ')})
+          FOR UPDATE OF e
+       ), upd AS (
+         UPDATE history.entries e SET related_ids = s.related_ids, ${SEARCH_COLUMNS.map((c) => `${c} = s.${c}`).join(', ')}
+           FROM s, old
+          WHERE e.id = old.id AND e.organisation_id = s.organisation_id AND e.entity_id = s.entity_id
+         RETURNING e.organisation_id, e.entity_id, e.created_date, e.entity_type, e.action, e.source, e.related_ids, old.old_related
+       )
+       INSERT INTO history.related_counts AS c (organisation_id, related_id, day, entity_type, action, source, n)
+       SELECT u.organisation_id, r, (u.created_date AT TIME ZONE 'UTC')::date, u.entity_type, u.action, u.source, count(*)
+         FROM upd u, unnest(u.related_ids) AS r
+        WHERE r <> u.entity_id AND NOT (r = ANY (u.old_related))
+        GROUP BY 1, 2, 3, 4, 5, 6
+       ON CONFLICT (organisation_id, related_id, day, entity_type, action, source) DO UPDATE SET n = c.n + EXCLUDED.n`,
       [
         JSON.stringify(
           restamp.map((s) => ({
             organisation_id: s.organisationId,
             entity_id: s.entityId,
             related_ids: s.related,
-            search: searchText(s.segments, s.claims, s.claimsPurged),
+            ...searchColumns(s.segments, s.claims, s.claimsPurged),
           })),
         ),
+        [...SESSION_TYPES],
       ],
     );
   }
@@ -174,6 +204,29 @@ export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventE
       else counts.set(k, { o: d.organisationId, d: day, t: d.entityType, a: d.action, s: d.source, n: 1 });
     }
     const cs = [...counts.values()];
+    // relation counters: per related id other than the entry's own entity
+    const rel = new Map<string, { o: string; r: string; d: string; t: string; a: string; s: string; n: number }>();
+    const fresh2 = new Set(inserted.map((r) => r.id));
+    for (const row of rows) {
+      if (!fresh2.delete(row.id)) continue;
+      const day = dayOf(row.created_date);
+      for (const r of row.related_ids) {
+        if (r === row.entity_id) continue;
+        const k = [row.organisation_id, r, day, row.entity_type, row.action, row.source].join('\u0000');
+        const c = rel.get(k);
+        if (c) c.n++;
+        else rel.set(k, { o: row.organisation_id, r, d: day, t: row.entity_type, a: row.action, s: row.source, n: 1 });
+      }
+    }
+    const rs = [...rel.values()];
+    if (rs.length) {
+      await tx.query(
+        `INSERT INTO history.related_counts AS c (organisation_id, related_id, day, entity_type, action, source, n)
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::date[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+         ON CONFLICT (organisation_id, related_id, day, entity_type, action, source) DO UPDATE SET n = c.n + EXCLUDED.n`,
+        [rs.map((c) => c.o), rs.map((c) => c.r), rs.map((c) => c.d), rs.map((c) => c.t), rs.map((c) => c.a), rs.map((c) => c.s), rs.map((c) => c.n)],
+      );
+    }
     await tx.query(
       `INSERT INTO history.counts AS c (organisation_id, day, entity_type, action, source, n)
        SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::bigint[])

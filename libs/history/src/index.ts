@@ -4,3 +4,4 @@ export * from './history.projection';
 export * from './history-query.service';
 export * from './history-cursor';
 export * from './migrations/1732000001000-history-entries';
+export * from './migrations/1732000002000-history-search-columns-related-counts';
