@@ -335,7 +335,8 @@ function shapes(p: Probes): Shape[] {
     { name: 'providerId', query: { relatedIds: [p.providerId] } },
     { name: 'searchText claimValue (selective)', query: { searchText: p.claimToken, searchType: 'claimValue' }, textTarget: true },
     { name: 'searchText any type (selective)', query: { searchText: p.claimToken }, textTarget: true },
-    { name: 'searchText credentialSchemaName', query: { searchText: 'Schema 7 of org 0', searchType: 'credentialSchemaName' } },
+    { name: 'searchText credentialSchemaName (common trigrams)', query: { searchText: 'Schema 7 of org 0', searchType: 'credentialSchemaName' } },
+    { name: 'searchText any type (common trigrams)', query: { searchText: 'Schema 7 of org 0' } },
     {
       name: 'combined entityId+action+window+didId',
       query: {
