@@ -54,6 +54,7 @@ function parseArgs(argv: string[]): BenchOptions {
     queryDurationSeconds: num('query-seconds', quick ? 2 : 10),
     sections: (get('sections') ?? ALL_SECTIONS.join(',')).split(',').map((s) => s.trim()),
     keepDatabase: argv.includes('--keep'),
+    modelSize: get('model-size') === undefined ? undefined : num('model-size', 1),
   };
 }
 
@@ -96,6 +97,16 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   let benchTopics: string[] = [];
 
+  const save = () =>
+    writeResult({
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      mode: opts.quick ? 'quick' : 'full',
+      options: { ...opts },
+      machine: machineInfo({ postgres: `PostgreSQL ${postgres}`, kafka: `Kafka broker ${infra.brokers.join(',')} (tools/kafka: Apache Kafka 3.9, KRaft, single node)` }),
+      rows,
+      errors,
+    });
   const run = async (section: string, fn: () => Promise<BenchRow[]>) => {
     if (!opts.sections.includes(section.split(':')[0])) return;
     const s0 = Date.now();
@@ -108,6 +119,7 @@ async function main(): Promise<void> {
       errors.push({ section, error: msg.slice(0, 4000) });
       log(`${section} FAILED: ${msg}`);
     }
+    save(); // partial results survive a later crash
   };
 
   try {
@@ -135,7 +147,7 @@ async function main(): Promise<void> {
           const mod = (await import(file)) as Record<string, unknown>;
           const fn = mod[m.fn] as ((o: Record<string, unknown>) => Promise<unknown>) | undefined;
           if (typeof fn !== 'function') throw new Error(`${m.file} does not export ${m.fn}`);
-          const out = await fn({ [m.size]: opts.quick ? m.quick : m.full, quick: opts.quick, databaseUrl: infra.databaseUrl });
+          const out = await fn({ [m.size]: opts.modelSize ?? (opts.quick ? m.quick : m.full), quick: opts.quick, databaseUrl: infra.databaseUrl });
           const list = Array.isArray(out) ? out : ((out as { rows?: BenchRow[] } | undefined)?.rows ?? []);
           return list as BenchRow[];
         });
@@ -151,21 +163,13 @@ async function main(): Promise<void> {
     }
   }
 
-  const machine = machineInfo({ postgres: `PostgreSQL ${postgres}`, kafka: `Kafka broker ${infra.brokers.join(',')} (tools/kafka: Apache Kafka 3.9, KRaft, single node)` });
+  const machine = machineInfo();
   const table = formatTable(rows);
   console.log(`\nmachine: ${machine.nproc} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}`);
   console.log(`events: ${opts.events.toLocaleString('en-US')}, repeats: ${opts.repeats}, partitions: ${opts.partitions}, mode: ${opts.quick ? 'quick' : 'full'}\n`);
   console.log(table);
   if (errors.length) console.log(`\n${errors.length} section(s) failed: ${errors.map((e) => e.section).join(', ')}`);
-  const file = writeResult({
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    mode: opts.quick ? 'quick' : 'full',
-    options: { ...opts },
-    machine,
-    rows,
-    errors,
-  });
+  const file = save();
   log(`results written to ${path.relative(process.cwd(), file)}`);
   process.exitCode = errors.length ? 1 : 0;
 }

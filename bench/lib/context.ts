@@ -19,6 +19,8 @@ export interface BenchOptions {
   queryDurationSeconds: number;
   sections: string[];
   keepDatabase: boolean;
+  /** Size passed to the read-model sections (default: their own, 1M except the event log's 50k; quick: 20k / 5k). */
+  modelSize?: number;
 }
 
 export interface AvailableProjection {

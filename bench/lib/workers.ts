@@ -113,16 +113,29 @@ export async function runProjectorToLagZero(
   if (opts.inProcess) workers.push(await startInProcess(infra, opts.inProcess, p, group));
   else for (let i = 0; i < (opts.instances ?? 1); i++) workers.push(spawnWorker(infra, spec, opts.name, group));
   const deadline = Date.now() + (opts.timeoutMs ?? 3600000);
+  // No progress for this long = stuck (e.g. a projection failing on every retry): fail the section, not the run.
+  const stallMs = 120000;
   try {
     let doneAt = 0;
+    let last = -1;
+    let lastChange = Date.now();
     for (;;) {
       const done = await appliedOffsets(infra, cp).catch(() => -1); // a lost connection: poll again
       if (done >= target) {
         doneAt = Date.now();
         break;
       }
+      if (done !== last && done >= 0) {
+        last = done;
+        lastChange = Date.now();
+      }
       const f = failed();
       if (f) throw new Error(f);
+      const logs = (workers as Partial<WorkerHandle>[]).map((w) => w.logFile).filter(Boolean);
+      if (Date.now() - lastChange > stallMs) {
+        const tail = logs.length ? fs.readFileSync(logs[0]!, 'utf8').slice(-1500) : '';
+        throw new Error(`projector ${opts.name} made no progress for ${stallMs / 1000} s (${done}/${target})${logs.length ? `; log ${logs.join(', ')}:\n${tail}` : ''}`);
+      }
       if (Date.now() > deadline) throw new Error(`projector ${opts.name} did not reach lag 0 (${done}/${target})`);
       await sleep(25);
     }
