@@ -14,7 +14,7 @@ mkdir -p "$run_dir/logs" "$run_dir/pids"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "installing dependencies..."
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 
 bash tools/kafka/kafka.sh start
