@@ -89,7 +89,7 @@ export function checkDockerfile(text: string): Finding[] {
   for (const n of ['deps', 'build', 'runtime']) if (!stage(n)) fail(`stage "${n}" is missing`);
   const runtime = stages[stages.length - 1];
   if (runtime && runtime.name !== 'runtime') fail(`the last stage (the default target) must be "runtime", is "${runtime.name}"`);
-  if (!has(stage('deps'), 'RUN', /\bnpm ci\b/)) fail('deps stage does not run `npm ci`');
+  if (!has(stage('deps'), 'RUN', /\bnpm (ci|install)\b/)) fail('deps stage does not install the locked dependencies (npm ci / npm install)');
   if (!has(stage('build'), 'RUN', /\btsc\b.*-p\s+tsconfig\.build\.json/)) fail('build stage does not run `tsc -p tsconfig.build.json`');
   if (!/--omit=dev/.test(text)) fail('production dependencies are not installed/pruned with --omit=dev');
   if (runtime) {
