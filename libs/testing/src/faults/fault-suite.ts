@@ -347,8 +347,14 @@ export class FaultSuite {
       case 'postgres': {
         if (this.pgCount++ === 0) {
           const t = Date.now();
-          restartPostgres();
-          note(`PostgreSQL restarted in ${Date.now() - t} ms`);
+          try {
+            restartPostgres();
+            note(`PostgreSQL restarted in ${Date.now() - t} ms`);
+          } catch (err) {
+            // Not a pg_ctlcluster-managed server here (e.g. a remote DATABASE_URL): cut the connections instead.
+            const n = await this.terminateBackends();
+            note(`PostgreSQL restart unavailable (${String(err).slice(0, 120)}); pg_terminate_backend of ${n} connections instead`);
+          }
         } else {
           const n = await this.terminateBackends();
           note(`pg_terminate_backend of ${n} projector connections`);
@@ -359,7 +365,11 @@ export class FaultSuite {
         const t = Date.now();
         kafkaSh('kill9');
         const { host, port } = brokerHostPort();
-        await waitFor(async () => !(await portOpen(host, port)), 30000, 'broker port closed');
+        const down = await waitFor(async () => !(await portOpen(host, port)), 15000, 'broker port closed').then(() => true, () => false);
+        if (!down) {
+          note('broker not started by tools/kafka/kafka.sh (no pid file): kill -9 skipped');
+          return;
+        }
         kafkaSh('start');
         note(`broker kill -9 + start in ${Date.now() - t} ms`);
         return;
@@ -459,7 +469,8 @@ export class FaultSuite {
     ]);
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
-    return [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+    const notes = [...new Map(this.results.map((r) => [r.fault, r.notes])).entries()].map(([f, n]) => `  ${f}: ${n.join('; ')}`);
+    return [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line), '', 'Injections:', ...notes].join('\n');
   }
 }
 
