@@ -15,7 +15,7 @@ import { connectDatabase, loadConfig, PlatformConfig } from '@cep/platform';
 import type { BenchRow } from './bench-types';
 import type { AvailableProjection, BenchContext, BenchOptions } from './lib/context';
 import { EventMix } from './lib/event-mix';
-import { stopGateway } from './lib/gateway';
+import { stopApps, stopGateway } from './lib/gateway';
 import { deleteTopics, dropDatabase, setupInfra } from './lib/infra';
 import { createBenchTopics, preload } from './lib/preload';
 import { loadProjection, PROJECTION_SPECS } from './lib/projections';
@@ -107,6 +107,13 @@ async function main(): Promise<void> {
       rows,
       errors,
     });
+  // Interrupted (Ctrl-C, CI timeout): stop the app processes we started, then exit.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      log(`${sig}: stopping the benchmark's processes`);
+      void stopApps().finally(() => process.exit(130));
+    });
+  }
   const run = async (section: string, fn: () => Promise<BenchRow[]>) => {
     if (!opts.sections.includes(section.split(':')[0])) return;
     const s0 = Date.now();
@@ -154,7 +161,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await stopGateway().catch(() => undefined);
+    await stopApps().catch(() => undefined);
     await ds.destroy().catch(() => undefined);
     await infra.pool.end().catch(() => undefined);
     if (!opts.keepDatabase) {

@@ -27,7 +27,21 @@ export async function ensureGateway(infra: BenchInfra): Promise<AppHandle> {
   return gateway;
 }
 
+const others = new Set<AppHandle>();
+
+/** Registers another app process of the run, so that an interrupted run stops it too. */
+export function trackApp(app: AppHandle): AppHandle {
+  others.add(app);
+  void app.proc.once('exit', () => others.delete(app));
+  return app;
+}
+
 export async function stopGateway(): Promise<void> {
   await gateway?.kill('SIGTERM');
   gateway = undefined;
+}
+
+/** Stops every app process the run started (gateway and tracked apps). */
+export async function stopApps(): Promise<void> {
+  await Promise.all([stopGateway(), ...[...others].map((a) => a.kill('SIGTERM'))]);
 }

@@ -2,7 +2,7 @@ import { checkpointName, EventPublisher, ensureTopics, platformTopics } from '@c
 import { startApp } from '@cep/testing';
 import type { BenchRow } from '../bench-types';
 import type { BenchContext } from '../lib/context';
-import { BENCH_PORTS, ensureGateway, token } from '../lib/gateway';
+import { BENCH_PORTS, ensureGateway, token, trackApp } from '../lib/gateway';
 import { highWatermarks } from '../lib/infra';
 import { percentile, round, sleep } from '../lib/stats';
 
@@ -27,10 +27,10 @@ export async function runFreshnessBench(ctx: BenchContext): Promise<BenchRow[]> 
     );
   }
   const gw = await ensureGateway(infra);
-  const projector = await startApp('history-projector', {
+  const projector = trackApp(await startApp('history-projector', {
     port: BENCH_PORTS.freshnessProjector,
     env: { DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.brokers.join(','), KAFKA_GROUP_ID: `bench.${infra.runId}.freshness`, LOG_LEVEL: 'warn' },
-  });
+  }));
   const publisher = new EventPublisher(infra.kafka);
   let polling = true;
   try {
