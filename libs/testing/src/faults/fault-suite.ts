@@ -316,11 +316,11 @@ export class FaultSuite {
         const viaFailpoint = (this.killCount++ % 2) === 0;
         if (viaFailpoint) {
           for (const s of sups) s.setNextEnv({ CEP_FAILPOINTS: 'runner.after-db-commit@1' });
+          // Exits expected per supervisor: the SIGKILL, then the failpoint's own SIGKILL.
+          const before = sups.map((s) => s.exits.length + 1);
           await Promise.all(sups.map((s) => s.signal('SIGKILL')));
-          await Promise.all(sups.map((s) => s.ready()));
           // The instance with the failpoint kills itself right after its first DB commit, before the Kafka
           // commit. A projector that has nothing left to consume has no batch to fire on: noted, not waited for.
-          const before = sups.map((s) => s.exits.length);
           await waitFor(() => sups.every((s, i) => s.exits.length > before[i]), 30000, 'failpoint exit').catch(() => undefined);
           const fired = sups.map((s, i) => `${s.app.replace('-projector', '')}: ${s.exits.length > before[i] ? 'fired' : 'no batch'}`);
           // Whatever did not fire must not keep the failpoint for later.
