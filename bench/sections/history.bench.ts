@@ -437,75 +437,85 @@ function ingestEvents(n: number): string[] {
 async function measureIngest(url: string, quick: boolean, log: (m: string) => void): Promise<BenchRow[]> {
   const n = quick ? 5000 : 50_000;
   const batch = 500;
+  // Interleaved rounds (projector chunk, then the raw COPY of exactly the rows that chunk produced) so that the
+  // load of a shared machine hits both sides alike; rates from the summed times.
+  const rounds = quick ? 1 : 5;
   const messages = ingestEvents(n).map((m) => Buffer.from(m));
   const ds = await connectDatabase(
     { ...loadConfig(PlatformConfig, { ...process.env, DATABASE_URL: url }), DATABASE_STATEMENT_TIMEOUT_MS: 0 },
     { applicationName: 'bench-history-ingest' },
   );
-  let projectorRate = 0;
-  let copyRate = 0;
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  let projectorSecs = 0;
+  let copySecs = 0;
+  let copied = 0;
+  const org = (JSON.parse(messages[0].toString()) as EventEnvelope).organisationId;
+  const copyOrg = randomUUID();
+  const perRound = Math.ceil(messages.length / rounds / batch) * batch;
   try {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < messages.length; i += batch) {
-      const events: EventEnvelope[] = [];
-      for (const m of messages.slice(i, i + batch)) {
-        const r = parseEvent(m, EVENT_REGISTRY);
-        if (r.ok) events.push(r.event);
+    for (let from = 0; from < messages.length; from += perRound) {
+      const chunk = messages.slice(from, from + perRound);
+      const ids: string[] = [];
+      const t = process.hrtime.bigint();
+      for (let i = 0; i < chunk.length; i += batch) {
+        const events: EventEnvelope[] = [];
+        for (const m of chunk.slice(i, i + batch)) {
+          const r = parseEvent(m, EVENT_REGISTRY);
+          if (r.ok) events.push(r.event);
+        }
+        const tx = ds.createQueryRunner();
+        await tx.connect();
+        await tx.startTransaction();
+        await tx.query(`SELECT next_offset FROM projection.checkpoints WHERE projection = 'bench' FOR UPDATE`);
+        await writeHistoryBatch(tx, events);
+        await tx.query(
+          `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ('bench', 'bench', 0, $1)
+           ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`,
+          [from + i + batch],
+        );
+        await tx.commitTransaction();
+        await tx.release();
+        for (const e of events) ids.push(e.id);
       }
-      const tx = ds.createQueryRunner();
-      await tx.connect();
-      await tx.startTransaction();
-      await tx.query(`SELECT next_offset FROM projection.checkpoints WHERE projection = 'bench' FOR UPDATE`);
-      await writeHistoryBatch(tx, events);
-      await tx.query(
-        `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ('bench', 'bench', 0, $1)
-         ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`,
-        [i + batch],
+      projectorSecs += Number(process.hrtime.bigint() - t) / 1e9;
+      // the same rows (new ids, another organisation) through one COPY into the same table and indexes
+      const { rows } = await c.query(
+        `SELECT id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata::text AS metadata, related_ids::text AS related_ids,
+                ${SEARCH_COLUMNS.join(', ')}
+           FROM history.entries WHERE organisation_id = $1 AND id = ANY($2::uuid[])`,
+        [org, ids],
       );
-      await tx.commitTransaction();
-      await tx.release();
+      const text =
+        rows
+          .map((r) =>
+            [
+              randomUUID(), copyOrg, new Date(r.created_date).toISOString(), r.action, r.entity_id, r.entity_type, esc(r.name ?? ''), r.source,
+              r.target === null ? '\\N' : esc(r.target), r.event_type, esc(r.metadata), r.related_ids,
+              ...SEARCH_COLUMNS.map((col) => (r[col] === null ? '\\N' : esc(r[col]))),
+            ].join('\t'),
+          )
+          .join('\n') + '\n';
+      const tc = process.hrtime.bigint();
+      const stream = c.query(copyFrom(`COPY history.entries (${ENTRY_COLUMNS}) FROM STDIN`));
+      await new Promise<void>((resolve, reject) => {
+        stream.on('finish', () => resolve());
+        stream.on('error', reject);
+        stream.end(text);
+      });
+      copySecs += Number(process.hrtime.bigint() - tc) / 1e9;
+      copied += rows.length;
     }
-    const secs = Number(process.hrtime.bigint() - t) / 1e9;
-    projectorRate = n / secs;
-    const org = (JSON.parse(messages[0].toString()) as EventEnvelope).organisationId;
-    // the same rows (new ids, another organisation) through one COPY into the same table and indexes
-    const c = new Client({ connectionString: url });
-    await c.connect();
-    const { rows } = await c.query(
-      `SELECT id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata::text AS metadata, related_ids::text AS related_ids,
-              ${SEARCH_COLUMNS.join(', ')}
-         FROM history.entries WHERE organisation_id = $1`,
-      [org],
-    );
-    const copyOrg = randomUUID();
-    const text =
-      rows
-        .map((r) =>
-          [
-            randomUUID(), copyOrg, new Date(r.created_date).toISOString(), r.action, r.entity_id, r.entity_type, esc(r.name ?? ''), r.source,
-            r.target === null ? '\\N' : esc(r.target), r.event_type, esc(r.metadata), r.related_ids,
-            ...SEARCH_COLUMNS.map((col) => (r[col] === null ? '\\N' : esc(r[col]))),
-          ].join('\t'),
-        )
-        .join('\n') + '\n';
-    const tc = process.hrtime.bigint();
-    const stream = c.query(
-      copyFrom(`COPY history.entries (${ENTRY_COLUMNS}) FROM STDIN`),
-    );
-    await new Promise<void>((resolve, reject) => {
-      stream.on('finish', () => resolve());
-      stream.on('error', reject);
-      stream.end(text);
-    });
-    copyRate = rows.length / (Number(process.hrtime.bigint() - tc) / 1e9);
-    await c.end();
-    log(`ingest: projector ${Math.round(projectorRate)} events/s, raw COPY ${Math.round(copyRate)} rows/s (${rows.length} rows)`);
   } finally {
+    await c.end();
     await ds.destroy();
   }
+  const projectorRate = n / projectorSecs;
+  const copyRate = copied / copySecs;
+  log(`ingest: projector ${Math.round(projectorRate)} events/s, raw COPY ${Math.round(copyRate)} rows/s (${copied} rows, ${rounds} interleaved rounds)`);
   const ratio = projectorRate / copyRate;
   return [
-    { section: SECTION, name: 'raw COPY of the same rows (same table, same indexes)', value: Math.round(copyRate), unit: 'rows/s', note: `${n} rows` },
+    { section: SECTION, name: 'raw COPY of the same rows (same table, same indexes)', value: Math.round(copyRate), unit: 'rows/s', note: `${copied} rows, ${rounds} rounds interleaved with the projector` },
     {
       section: SECTION,
       name: 'projector ingest (parse+validate+write+checkpoint, 500/tx)',
