@@ -44,7 +44,7 @@ fi
 
 for t in $tiers; do
   case "$t" in
-    lint) step "lint (ESLint + Nx module boundaries)"; npx eslint . ;;
+    lint) step "lint (ESLint + Nx module boundaries)"; npm run -s lint ;;
     typecheck) step "type-check"; npx tsc -p tsconfig.json ;;
     unit) step "unit tests"; npx jest -c jest.unit.config.js --ci ;;
     int) step "integration tests (real Kafka + PostgreSQL)"; npx jest -c jest.int.config.js --ci ;;

@@ -8,6 +8,13 @@ import * as path from 'path';
 describe('Nx module boundaries', () => {
   const root = path.resolve(__dirname, '../..');
 
+  // The rule needs Nx's cached project graph; without it the rule is skipped with a warning (and this test
+  // fails on the non-JSON output rather than passing vacuously). Compute it first.
+  beforeAll(() => {
+    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/nx/bin/nx.js'), 'show', 'projects'], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`nx show projects failed: ${r.stderr}`);
+  }, 120000);
+
   // ESLint runs as its own process (its flat config is an ES module, which Jest's CommonJS sandbox cannot load).
   async function violations(file: string, code: string): Promise<string[]> {
     const r = spawnSync(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', file], {
