@@ -1,6 +1,8 @@
 /**
  * Demo traffic for the three producer apps, over HTTP with dev tokens (realistic flows, see docs/producers.md):
- *   node -r @swc-node/register tools/demo/traffic.ts [--orgs 3] [--rate 5] [--duration 60] [--issuer URL] [--verifier URL] [--wallet URL]
+ *   node -r @swc-node/register tools/demo/traffic.ts [--orgs 3] [--org-ids id1,id2] [--rate 5] [--duration 60] [--issuer URL] [--verifier URL] [--wallet URL]
+ *   --org-ids: use these organisation ids for the first organisations (e.g. the one whose dev token `npm start` prints);
+ *   --duration 0 runs until stopped.
  * --rate is flows per second across all organisations; --duration 0 runs until SIGINT/SIGTERM.
  * Env: ISSUER_URL, VERIFIER_URL, WALLET_URL (defaults http://127.0.0.1:3001/3002/3003), AUTH_JWT_SECRET.
  */
@@ -15,9 +17,11 @@ const arg = (name: string, fallback: string): string => {
 const ISSUER = arg('issuer', process.env.ISSUER_URL ?? 'http://127.0.0.1:3001');
 const VERIFIER = arg('verifier', process.env.VERIFIER_URL ?? 'http://127.0.0.1:3002');
 const WALLET = arg('wallet', process.env.WALLET_URL ?? 'http://127.0.0.1:3003');
-const ORGS = Math.max(1, Number(arg('orgs', '3')));
+const ORGS_ARG = Math.max(1, Number(arg('orgs', '3')));
 const RATE = Math.max(0.1, Number(arg('rate', '5')));
 const DURATION_S = Number(arg('duration', '60'));
+const FIXED_ORG_IDS = (arg('org-ids', '') ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const ORGS = Math.max(ORGS_ARG, FIXED_ORG_IDS.length);
 
 const counts = new Map<string, number>();
 const count = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
@@ -59,10 +63,13 @@ const SCHEMAS = [
 const NAMES = ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra', 'Barbara Liskov', 'Ken Thompson'];
 
 async function setupOrg(i: number): Promise<Org> {
-  const id = randomUUID();
+  const id = FIXED_ORG_IDS[i] ?? randomUUID();
   const token = await signDevToken({ secret: process.env.AUTH_JWT_SECRET || DEV_JWT_SECRET, org: id, scope: 'events:write', subject: `admin-${i}`, expiresInSec: 86400 });
   const org: Org = { id, token, schemas: [], issuerDid: { id: '', did: '', name: '' }, verifierDid: { id: '', did: '', name: '' }, providers: [], accepted: [] };
-  await call(ISSUER, org, '/v1/organisations', { name: `Demo organisation ${i + 1}` });
+  // A fixed organisation may have been registered by an earlier run (409): keep going.
+  await call(ISSUER, org, '/v1/organisations', { name: `Demo organisation ${i + 1}` }).catch((err: Error) => {
+    if (!/→ 409/.test(err.message)) throw err;
+  });
   const key = await call(ISSUER, org, '/v1/keys', { name: 'issuing key', keyType: 'EDDSA', storageType: 'INTERNAL' });
   await call(ISSUER, org, `/v1/keys/${key.id}/rotate`);
   const didValue = `did:key:z6Mk${id.replace(/-/g, '').slice(0, 20)}`;

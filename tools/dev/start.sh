@@ -17,7 +17,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund
 fi
 
-bash tools/kafka/kafka.sh start
+if ! bash tools/kafka/kafka.sh status; then
+  bash tools/kafka/kafka.sh start
+  touch "$run_dir/started-kafka"
+fi
 node -r @swc-node/register tools/db/migrate.ts
 node -r @swc-node/register tools/kafka/create-topics.ts
 
@@ -57,15 +60,15 @@ for a in "${apps[@]}"; do IFS=: read -r n v p <<<"$a"; start_app "$n" "$v" "$p";
 echo "waiting for the apps..."
 for a in "${apps[@]}"; do IFS=: read -r n _ p <<<"$a"; wait_ready "$n" "$p"; done
 
+org="${DEMO_ORG:-00000000-0000-4000-8000-000000000001}"
 if [ "${DEMO:-1}" != "0" ] && [ -f tools/demo/traffic.ts ]; then
   pidf="$run_dir/pids/demo-traffic.pid"
   if ! { [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; }; then
-    nohup node -r @swc-node/register tools/demo/traffic.ts --rate "${DEMO_RATE:-5}" >"$run_dir/logs/demo-traffic.log" 2>&1 </dev/null &
+    nohup node -r @swc-node/register tools/demo/traffic.ts --rate "${DEMO_RATE:-5}" --duration 0 --org-ids "$org" >"$run_dir/logs/demo-traffic.log" 2>&1 </dev/null &
     echo $! >"$pidf"
   fi
 fi
 
-org="${DEMO_ORG:-00000000-0000-4000-8000-000000000001}"
 token="$(node -r @swc-node/register tools/auth/token.ts --org "$org")"
 cat <<MSG
 

@@ -9,4 +9,8 @@ for f in .cache/dev/pids/*.pid; do
   rm -f "$f"
 done
 sleep 1
-bash tools/kafka/kafka.sh stop
+# The broker only if `npm start` started it.
+if [ -f .cache/dev/started-kafka ]; then
+  bash tools/kafka/kafka.sh stop
+  rm -f .cache/dev/started-kafka
+fi
