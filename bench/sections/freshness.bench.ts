@@ -109,11 +109,13 @@ export async function runFreshnessBench(ctx: BenchContext): Promise<BenchRow[]> 
     await Promise.all(pending);
     polling = false;
     await poller;
-    const p50 = percentile(latencies, 50);
-    const p99 = percentile(latencies, 99);
+    // A probe not visible within 15 s counts as 15 s (a lower bound), so lost probes raise the percentiles.
+    const all = [...latencies, ...Array.from({ length: lost }, () => 15000)];
+    const p50 = percentile(all, 50);
+    const p99 = percentile(all, 99);
     const achieved = sent / opts.freshnessSeconds;
     log(`freshness: ${latencies.length} probes, p50 ${p50} ms, p99 ${p99} ms, ${lost} not visible within 15 s`);
-    const note = `${latencies.length} probes over ${opts.freshnessSeconds} s at ${Math.round(achieved)} events/s (20% of the history ingest median); gateway + history-projector processes; one poller (entityIds of all outstanding probes, ~10 ms between requests)${lost ? `; ${lost} probes not visible within 15 s` : ''}`;
+    const note = `${latencies.length + lost} probes over ${opts.freshnessSeconds} s at ${Math.round(achieved)} events/s (20% of the history ingest median); gateway + history-projector processes; one poller (entityIds of all outstanding probes, ~10 ms between requests)${lost ? `; ${lost} probes not visible within 15 s, counted as 15 s (so the percentiles are lower bounds)` : ''}`;
     return [
       { section: 'freshness', name: 'produce → visible via gateway, p50', value: p50, unit: 'ms', note },
       { section: 'freshness', name: 'produce → visible via gateway, p99', value: p99, unit: 'ms', target: '≤ 1000 ms', met: p99 <= 1000 && lost === 0 },
