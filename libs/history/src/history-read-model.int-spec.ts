@@ -303,4 +303,22 @@ describe('history read model (PostgreSQL)', () => {
     expect(capped).toMatchObject({ totalItems: 3, totalItemsCapped: true, totalPages: 2 });
     expect(capped.values.length).toBe(2);
   });
+
+  it('text-search pages from the keyset-walk probe equal the trigram plan (cursor walk and offset pages)', async () => {
+    const org = newOrgId();
+    for (let d = 0; d < 3; d++) await apply(historyScenario(org, new Date(Date.UTC(2025, 1, 1 + d, 9))).events);
+    for (const [searchText, searchType] of [['Driving', undefined], ['Driving', 'credentialSchemaName'], ['o', undefined], ['nothing-like-this', undefined]] as const) {
+      const all = await list({ organisationId: org, searchText, searchType }); // pageSize 1000: the trigram plan
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await svc.list({ organisationId: org, searchText, searchType, pageSize: 3, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.values.map((v) => v.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(all.values.map((v) => v.id));
+      const p1 = await svc.list({ organisationId: org, searchText, searchType, pageSize: 3, page: 1 });
+      expect(p1.values.map((v) => v.id)).toEqual(all.values.slice(3, 6).map((v) => v.id));
+    }
+  });
 });
