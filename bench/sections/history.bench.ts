@@ -1,6 +1,6 @@
 /**
  * History read-model benchmark (issue 5).
- *   node -r @swc-node/register bench/sections/history.bench.ts --entries 1000000 [--quick] [--keep]
+ *   node -r @swc-node/register bench/sections/history.bench.ts --entries 1000000 [--quick] [--keep] [--iterations 30]
  * or as the `models` section of `npm run bench` (runHistoryBench).
  *
  * 1. Creates a fresh database (`cep_hbench_<time>`), migrates it, and bulk-loads N history entries with COPY
@@ -357,14 +357,14 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-async function measureQueries(url: string, p: Probes, quick: boolean, log: (m: string) => void): Promise<BenchRow[]> {
+async function measureQueries(url: string, p: Probes, quick: boolean, log: (m: string) => void, iterationsOverride?: number): Promise<BenchRow[]> {
   const ds = await connectDatabase(
     { ...loadConfig(PlatformConfig, { ...process.env, DATABASE_URL: url }), DATABASE_STATEMENT_TIMEOUT_MS: 0 },
     { applicationName: 'bench-history' },
   );
   const svc = new HistoryQueryService(ds);
   const rows: BenchRow[] = [];
-  const iterations = quick ? 7 : 30;
+  const iterations = iterationsOverride ?? (quick ? 7 : 30);
   const pageSize = 50;
   try {
     for (const s of shapes(p)) {
@@ -531,7 +531,7 @@ async function measureIngest(url: string, quick: boolean, log: (m: string) => vo
 
 // ----------------------------------------------------------------------------------------------------------------
 
-export async function runHistoryBench(opts: { entries: number; quick: boolean; databaseUrl?: string; keep?: boolean }): Promise<BenchRow[]> {
+export async function runHistoryBench(opts: { entries: number; quick: boolean; databaseUrl?: string; keep?: boolean; iterations?: number }): Promise<BenchRow[]> {
   const t0 = Date.now();
   const log = (m: string) => console.log(`[history bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${m}`);
   const base = new URL(opts.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -544,7 +544,7 @@ export async function runHistoryBench(opts: { entries: number; quick: boolean; d
     const tl = Date.now();
     const probes = await bulkLoad(url, opts.entries, log);
     rows.push({ section: SECTION, name: 'bulk load (COPY + indexes + counters)', value: round((Date.now() - tl) / 1000, 1), unit: 's', note: `${opts.entries} entries` });
-    rows.push(...(await measureQueries(url, probes, opts.quick, log)));
+    rows.push(...(await measureQueries(url, probes, opts.quick, log, opts.iterations)));
     rows.push(...(await measureIngest(url, opts.quick, log)));
   } finally {
     if (!opts.keep) {
@@ -567,7 +567,7 @@ if (require.main === module) {
   };
   const quick = argv.includes('--quick');
   const entries = Number((arg('entries') ?? (quick ? '20000' : '1000000')).replace(/_/g, ''));
-  runHistoryBench({ entries, quick, keep: argv.includes('--keep') })
+  runHistoryBench({ entries, quick, keep: argv.includes('--keep'), iterations: arg('iterations') ? Number(arg('iterations')) : undefined })
     .then((rows) => {
       const w = Math.max(...rows.map((r) => r.name.length));
       for (const r of rows) {
