@@ -51,6 +51,7 @@ function parseArgs(argv: string[]): BenchOptions {
     partitions: num('partitions', 3),
     naiveEvents: num('naive-events', quick ? 300 : 3000),
     freshnessSeconds: num('freshness-seconds', quick ? 10 : 60),
+    freshnessRate: get('freshness-rate') === undefined ? undefined : num('freshness-rate', 1),
     queryDurationSeconds: num('query-seconds', quick ? 2 : 10),
     sections: (get('sections') ?? ALL_SECTIONS.join(',')).split(',').map((s) => s.trim()),
     keepDatabase: argv.includes('--keep'),

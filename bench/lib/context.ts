@@ -16,6 +16,8 @@ export interface BenchOptions {
   /** Events the naive one-event-per-transaction projector is timed on (then extrapolated as a rate). */
   naiveEvents: number;
   freshnessSeconds: number;
+  /** Producer rate of the freshness section (events/s); default 20% of the history ingest median. */
+  freshnessRate?: number;
   queryDurationSeconds: number;
   sections: string[];
   keepDatabase: boolean;

@@ -103,6 +103,7 @@ export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventE
   }
 
   if (changed.length) {
+    changed.sort((a, b) => (a.organisationId < b.organisationId ? -1 : a.organisationId > b.organisationId ? 1 : a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0));
     await tx.query(
       `INSERT INTO history.entities AS t (organisation_id, entity_id, entity_type, related_ids, segments, claims, claims_purged)
        SELECT s.organisation_id, s.entity_id, s.entity_type, s.related_ids, s.segments, s.claims, s.claims_purged
@@ -203,7 +204,8 @@ export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventE
       if (c) c.n++;
       else counts.set(k, { o: d.organisationId, d: day, t: d.entityType, a: d.action, s: d.source, n: 1 });
     }
-    const cs = [...counts.values()];
+    // keys sorted: concurrent partition batches upsert the same counter rows in the same order (no deadlock)
+    const cs = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
     // relation counters: per related id other than the entry's own entity
     const rel = new Map<string, { o: string; r: string; d: string; t: string; a: string; s: string; n: number }>();
     const fresh2 = new Set(inserted.map((r) => r.id));
@@ -218,7 +220,7 @@ export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventE
         else rel.set(k, { o: row.organisation_id, r, d: day, t: row.entity_type, a: row.action, s: row.source, n: 1 });
       }
     }
-    const rs = [...rel.values()];
+    const rs = [...rel.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
     if (rs.length) {
       await tx.query(
         `INSERT INTO history.related_counts AS c (organisation_id, related_id, day, entity_type, action, source, n)

@@ -29,6 +29,12 @@ export interface BatchRunnerOptions {
   heartbeatIntervalMs?: number;
   maxBytesPerPartition?: number;
   maxWaitTimeInMs?: number;
+  /**
+   * Partitions applied in parallel (kafkajs `partitionsConsumedConcurrently`; default 3). Each partition's batch
+   * keeps its own transaction and checkpoint row, on its own pooled connection; batches of one partition stay
+   * sequential. 1 = one partition batch at a time.
+   */
+  partitionConcurrency?: number;
   fromBeginning?: boolean;
   /** Period of the lag poll (stored checkpoints vs topic end offsets, also while a batch is stuck); 0 disables. */
   lagPollMs?: number;
@@ -40,6 +46,40 @@ export interface BatchRunnerOptions {
    */
   onFatal?: (err: unknown) => void;
 }
+
+/** Per-phase batch timings (PROJECTION_TIMINGS=1): summed and logged every 5 s, for diagnosing freshness. */
+class BatchTimings {
+  private sums = new Map<string, number>();
+  private batches = 0;
+  private messages = 0;
+  private lastEnd = 0;
+  private timer?: NodeJS.Timeout;
+  constructor(private readonly log: Logger) {
+    this.timer = setInterval(() => this.flush(), 5000);
+    this.timer.unref();
+  }
+  add(phase: string, ms: number): void {
+    this.sums.set(phase, (this.sums.get(phase) ?? 0) + ms);
+  }
+  batchStart(): void {
+    if (this.lastEnd) this.add('between-batches', Date.now() - this.lastEnd);
+  }
+  batchEnd(messages: number): void {
+    this.batches++;
+    this.messages += messages;
+    this.lastEnd = Date.now();
+  }
+  flush(): void {
+    if (!this.batches) return;
+    const per = Object.fromEntries([...this.sums].map(([k, v]) => [k, Math.round((v / this.batches) * 100) / 100]));
+    this.log.warn('batch timings (ms per batch, 5 s window)', { batches: this.batches, messagesPerBatch: Math.round(this.messages / this.batches), ...per });
+    this.sums.clear();
+    this.batches = 0;
+    this.messages = 0;
+  }
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 interface Parsed {
   offset: string;
@@ -64,6 +104,7 @@ export class BatchProjectionRunner {
   private readonly cp: string;
   private readonly handles: Set<string>;
   readonly metrics: ProjectionMetrics;
+  private readonly timings?: BatchTimings;
   joined = false;
 
   constructor(
@@ -76,6 +117,7 @@ export class BatchProjectionRunner {
     this.cp = checkpointName(projection);
     this.handles = new Set(projection.handles);
     this.metrics = opts.metrics ?? new ProjectionMetrics();
+    if (process.env.PROJECTION_TIMINGS === '1') this.timings = new BatchTimings(this.log);
   }
 
   get checkpoint(): string {
@@ -127,7 +169,7 @@ export class BatchProjectionRunner {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: Math.max(1, this.opts.partitionConcurrency ?? 3),
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }
@@ -187,6 +229,15 @@ export class BatchProjectionRunner {
     const { batch } = p;
     if (!batch.messages.length || this.stopping) return;
     const started = process.hrtime.bigint();
+    const tm = this.timings;
+    tm?.batchStart();
+    let t0 = tm ? now() : 0;
+    const lap = (phase: string) => {
+      if (!tm) return;
+      const t = now();
+      tm.add(phase, t - t0);
+      t0 = t;
+    };
     const parsed: Parsed[] = [];
     const dead: DeadLetter[] = [];
     for (const m of batch.messages) {
@@ -198,6 +249,7 @@ export class BatchProjectionRunner {
       }
     }
     const lastOffset = batch.messages[batch.messages.length - 1].offset;
+    lap('parse');
 
     const hb = setInterval(() => void p.heartbeat().catch(() => undefined), 2000);
     try {
@@ -213,12 +265,15 @@ export class BatchProjectionRunner {
     } finally {
       clearInterval(hb);
     }
+    lap('db-tx');
     failpoint('runner.after-db-commit');
     p.resolveOffset(lastOffset);
     await p
       .commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] })
       .catch((err) => this.log.warn('kafka offset commit failed (checkpoint in DB is authoritative)', errorFields(err)));
     await p.heartbeat().catch(() => undefined);
+    lap('kafka-commit+heartbeat');
+    tm?.batchEnd(batch.messages.length);
     this.metrics.observeBatch(this.projection.name, batch.messages.length, Number(process.hrtime.bigint() - started) / 1e9);
     this.metrics.setLag(this.projection.name, batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
   }
@@ -269,20 +324,54 @@ export class BatchProjectionRunner {
 
   /** One transaction: checkpoint check, dedupe, apply, dead letters, checkpoint advance. */
   private async commitBatch(topic: string, partition: number, parsed: Parsed[], dead: DeadLetter[], lastOffset: string): Promise<void> {
+    const tm = this.timings;
+    let t0 = tm ? now() : 0;
+    const lap = (phase: string) => {
+      if (!tm) return;
+      const t = now();
+      tm.add(phase, t - t0);
+      t0 = t;
+    };
     const tx = this.ds.createQueryRunner();
     await tx.connect();
+    if (tm) {
+      // per-statement cost of the projection's SQL (keyed by the statement's first words)
+      const q = tx.query.bind(tx);
+      tx.query = (async (sql: string, params?: unknown[]) => {
+        const s0 = now();
+        try {
+          return await q(sql, params);
+        } finally {
+          tm.add(`sql:${sql.replace(/\s+/g, ' ').trim().slice(0, 48)}`, now() - s0);
+        }
+      }) as typeof tx.query;
+    }
+    lap('tx.connect');
     try {
       await tx.startTransaction();
-      await tx.query(`SET LOCAL lock_timeout = ${Math.max(100, this.opts.lockTimeoutMs ?? 5000)}`);
-      await tx.query(
-        `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
-         ON CONFLICT DO NOTHING`,
-        [this.cp, topic, partition],
-      );
-      const [{ next_offset }] = await tx.query(
-        `SELECT next_offset FROM projection.checkpoints WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-        [this.cp, topic, partition],
-      );
+      // One round trip in the steady state: the lock timeout for this transaction (set_config(…, true) = SET LOCAL,
+      // evaluated before the row lock is requested) and the checkpoint row locked FOR UPDATE.
+      const lockTimeout = String(Math.max(100, this.opts.lockTimeoutMs ?? 5000));
+      const lockCheckpoint = (): Promise<{ next_offset: string }[]> =>
+        tx.query(
+          `WITH s AS MATERIALIZED (SELECT set_config('lock_timeout', $4, true) AS v)
+           SELECT c.next_offset FROM s, projection.checkpoints c
+            WHERE c.projection = $1 AND c.topic = $2 AND c.partition = $3 FOR UPDATE OF c`,
+          [this.cp, topic, partition, lockTimeout],
+        );
+      let cpRows = await lockCheckpoint();
+      if (!cpRows.length) {
+        // first batch of this partition for this projection version
+        await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [lockTimeout]);
+        await tx.query(
+          `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
+           ON CONFLICT DO NOTHING`,
+          [this.cp, topic, partition],
+        );
+        cpRows = await lockCheckpoint();
+      }
+      const [{ next_offset }] = cpRows;
+      lap('tx.begin+checkpoint-lock');
       const from = BigInt(next_offset);
       if (BigInt(lastOffset) < from) {
         await tx.commitTransaction();
@@ -294,23 +383,34 @@ export class BatchProjectionRunner {
       if (this.projection.dedupe === 'runner' && events.length) {
         events = await this.dedupe(tx, events, skippedDup);
       }
+      lap('tx.dedupe');
       if (events.length) await this.projection.apply(events, { tx, topic, partition });
+      lap('tx.apply');
       if (newDead.length) await this.recordDeadLetters(tx, newDead);
-      await tx.query(
-        `UPDATE projection.checkpoints SET next_offset = $4, updated_at = now()
-         WHERE projection = $1 AND topic = $2 AND partition = $3 AND next_offset <= $4`,
-        [this.cp, topic, partition, (BigInt(lastOffset) + 1n).toString()],
-      );
+      // checkpoint advance and freshness state in one statement (one round trip)
+      const next = (BigInt(lastOffset) + 1n).toString();
       if (events.length) {
         const newest = events.reduce((m, e) => (e.time > m ? e.time : m), events[0].time);
         await tx.query(
-          `INSERT INTO projection.state (projection, newest_event_time, last_batch_at, events_applied) VALUES ($1, $2, now(), $3)
+          `WITH cp AS (
+             UPDATE projection.checkpoints SET next_offset = $4, updated_at = now()
+              WHERE projection = $1 AND topic = $2 AND partition = $3 AND next_offset <= $4
+           )
+           INSERT INTO projection.state (projection, newest_event_time, last_batch_at, events_applied) VALUES ($5, $6, now(), $7)
            ON CONFLICT (projection) DO UPDATE SET newest_event_time = GREATEST(projection.state.newest_event_time, EXCLUDED.newest_event_time),
              last_batch_at = now(), events_applied = projection.state.events_applied + EXCLUDED.events_applied`,
-          [this.projection.name, newest, events.length],
+          [this.cp, topic, partition, next, this.projection.name, newest, events.length],
+        );
+      } else {
+        await tx.query(
+          `UPDATE projection.checkpoints SET next_offset = $4, updated_at = now()
+           WHERE projection = $1 AND topic = $2 AND partition = $3 AND next_offset <= $4`,
+          [this.cp, topic, partition, next],
         );
       }
+      lap('tx.checkpoint+state');
       await tx.commitTransaction();
+      lap('tx.commit');
       for (const e of events) this.metrics.projected.inc({ projection: this.projection.name, type: e.type });
       if (skippedDup.n) this.metrics.duplicates.inc({ projection: this.projection.name }, skippedDup.n);
       for (const d of newDead) this.metrics.deadLetters.inc({ projection: this.projection.name, reason: d.reason });

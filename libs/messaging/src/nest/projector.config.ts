@@ -27,4 +27,14 @@ export class ProjectorConfig extends PlatformConfig {
   @IsInt()
   @Min(100)
   PROJECTION_LOCK_TIMEOUT_MS = 5000;
+
+  /**
+   * Partitions whose batches are applied in parallel, each in its own transaction on its own connection
+   * (bounded by the partitions assigned to the instance and by DATABASE_POOL_MAX). 1 = sequential.
+   */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PROJECTION_PARTITION_CONCURRENCY = 3;
 }

@@ -61,6 +61,7 @@ export class ProjectorModule {
             sessionTimeoutMs: cfg.KAFKA_SESSION_TIMEOUT_MS,
             maxBytesPerPartition: cfg.KAFKA_MAX_BYTES_PER_PARTITION,
             lockTimeoutMs: cfg.PROJECTION_LOCK_TIMEOUT_MS,
+            partitionConcurrency: cfg.PROJECTION_PARTITION_CONCURRENCY,
             metrics,
             // A consumer kafkajs gave up on: shut down cleanly and let Kubernetes start a fresh process.
             onFatal: () => process.kill(process.pid, 'SIGTERM'),
