@@ -187,10 +187,20 @@ export function reduceActivities(records: readonly ActivityRecordRow[]): Activit
 export async function insertActivityRecords(ctx: Pick<ProjectionContext, 'tx'>, records: readonly ActivityRecordRow[]): Promise<ActivityRecordRow[]> {
   const unique = new Map<string, ActivityRecordRow>();
   for (const r of records) if (!unique.has(r.id)) unique.set(r.id, r);
-  const rows = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const candidates = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (!candidates.length) return [];
+  // Take the feed_position row lock first (SELECT … FOR UPDATE: the row's value is unchanged), held until this
+  // transaction commits: positions are therefore handed out in commit order, which is what lets `after` polling
+  // never skip a record. Every activity batch takes it first, so no other batch can insert one of these ids
+  // between the existence check and the insert: positions are reserved for the new records only, and a
+  // redelivered batch changes no row at all (not even the counter).
+  await ctx.tx.query(`SELECT next FROM activity.feed_position WHERE id = 1 FOR UPDATE`);
+  const existing: { id: string }[] = await ctx.tx.query(`SELECT id::text AS id FROM activity.records WHERE id = ANY($1::uuid[])`, [
+    candidates.map((r) => r.id),
+  ]);
+  const seen = new Set(existing.map((r) => r.id.toLowerCase()));
+  const rows = candidates.filter((r) => !seen.has(r.id.toLowerCase()));
   if (!rows.length) return [];
-  // Reserve positions under the feed_position row lock, held until this transaction commits: positions are
-  // therefore handed out in commit order, which is what lets `after` polling never skip a record.
   const [{ first }] = await ctx.tx.query(
     `WITH u AS (UPDATE activity.feed_position SET next = next + $1 WHERE id = 1 RETURNING next - $1 AS first) SELECT first FROM u`,
     [rows.length],
