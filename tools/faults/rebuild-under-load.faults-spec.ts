@@ -34,7 +34,8 @@ describe('projection rebuild under live load', () => {
     await admin.disconnect();
     const [p, g] = await Promise.all([
       startApp('history-projector', { port: 4760, env: { KAFKA_GROUP_ID: groupId } }),
-      startApp('gateway', { port: 4761 }),
+      // Readers poll without pause: the per-token rate limit is not what this test is about.
+      startApp('gateway', { port: 4761, env: { THROTTLE_LIMIT: '0' } }),
     ]);
     apps.push(p, g);
     gateway = g;
@@ -91,12 +92,18 @@ describe('projection rebuild under live load', () => {
       }
     })();
 
-    const result = await rebuildProjection(ds, kafka, { ...REBUILD_TARGETS.history, groupId }, { swapWindowMs: 30000, timeoutMs: 600000 });
-    await expectEventually(() => expect(seen.at(-1)).toBe('new'), { timeoutMs: 30000 });
-    const afterSwap = seen.length;
-    await expectEventually(() => expect(seen.length).toBeGreaterThan(afterSwap + 20), { timeoutMs: 30000 });
-    reading = false;
-    loading = false;
+    let result: Awaited<ReturnType<typeof rebuildProjection>>;
+    try {
+      result = await rebuildProjection(ds, kafka, { ...REBUILD_TARGETS.history, groupId }, { swapWindowMs: 30000, timeoutMs: 600000 });
+      await expectEventually(() => expect(seen.at(-1)).toBe('new'), { timeoutMs: 30000 });
+      const afterSwap = seen.length;
+      await expectEventually(() => expect(seen.length).toBeGreaterThan(afterSwap + 20), { timeoutMs: 30000 });
+    } finally {
+      // Stop the load and the readers whatever happened, so nothing outlives the test.
+      reading = false;
+      loading = false;
+      await Promise.allSettled([readers, load]);
+    }
     await Promise.all([readers, load]);
 
     const partial = seen.filter((s) => s !== 'old' && s !== 'new');
