@@ -39,6 +39,15 @@ describe('toErrorBody: errors never echo stack traces or SQL', () => {
     expect(JSON.stringify(toErrorBody(cast))).not.toContain('uuid');
   });
 
+  it('maps a lost or refused database connection to 503 UNAVAILABLE (retryable), not 500', () => {
+    const terminated = new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+    expect(toErrorBody(terminated)).toEqual({ statusCode: 503, code: 'UNAVAILABLE', message: 'the database is temporarily unavailable; retry shortly' });
+    expect(toErrorBody(new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')))).toMatchObject({ statusCode: 503, code: 'UNAVAILABLE' });
+    expect(toErrorBody(Object.assign(new Error('the database system is shutting down'), { code: '57P03' }))).toMatchObject({ statusCode: 503 });
+    expect(toErrorBody(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toMatchObject({ statusCode: 503 });
+    expect(toErrorBody(new Error('timeout exceeded when trying to connect'))).toMatchObject({ statusCode: 503 });
+  });
+
   it('maps body-parser errors: too large → 413, malformed → 400', () => {
     expect(toErrorBody(Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 }))).toMatchObject({
       statusCode: 413,

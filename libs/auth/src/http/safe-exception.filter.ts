@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { Logger } from '@cep/platform';
+import { isTransientDbError, Logger } from '@cep/platform';
 
 const log = new Logger('http');
 
@@ -61,6 +61,9 @@ export function toErrorBody(err: unknown): ErrorBody {
   }
   const sqlState = e?.driverError?.code ?? e?.code;
   if (sqlState === '57014') return { statusCode: 503, code: 'QUERY_TIMEOUT', message: 'the query took too long; narrow the request' };
+  // The database went away mid-request (restart, failover, pg_terminate_backend, connection refused or reset,
+  // too many connections, lock timeout): retryable, not a server bug.
+  if (isTransientDbError(err)) return { statusCode: 503, code: 'UNAVAILABLE', message: 'the database is temporarily unavailable; retry shortly' };
   if (typeof sqlState === 'string' && BAD_INPUT_SQLSTATES.has(sqlState)) {
     return { statusCode: 400, code: 'BAD_REQUEST', message: 'a request parameter has an invalid value' };
   }
@@ -77,6 +80,7 @@ export class SafeExceptionFilter implements ExceptionFilter {
       log.error('request failed', { errorName: e?.name, code: e?.driverError?.code ?? e?.code, status: body.statusCode });
     }
     if (body.statusCode === 401 && !res.getHeader?.('WWW-Authenticate')) res.setHeader?.('WWW-Authenticate', 'Bearer');
+    if (body.statusCode === 503 && !res.getHeader?.('Retry-After')) res.setHeader?.('Retry-After', '1');
     if (!res.headersSent) res.status(body.statusCode).json(body);
   }
 }
