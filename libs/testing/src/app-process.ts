@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { WORKSPACE_ROOT } from './infra';
+import { portOpen, WORKSPACE_ROOT } from './infra';
 
 export interface AppHandle {
   name: string;
@@ -22,6 +22,10 @@ export async function startApp(
   name: string,
   opts: { port: number; env?: Record<string, string>; readyTimeoutMs?: number; waitReady?: boolean } = { port: 0 },
 ): Promise<AppHandle> {
+  // A process left over on the port would answer /health/ready in place of the one started here.
+  if (opts.port && (await portOpen('127.0.0.1', opts.port, 300))) {
+    throw new Error(`cannot start ${name}: port ${opts.port} is already in use by another process`);
+  }
   const logFile = path.join(os.tmpdir(), `cep-${name}-${opts.port}-${Date.now()}.log`);
   const out = fs.openSync(logFile, 'a');
   const portVar = name.endsWith('-projector') ? 'METRICS_PORT' : 'PORT';
