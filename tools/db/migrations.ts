@@ -1,8 +1,8 @@
 import type { MigrationInterface } from 'typeorm';
 import { ProjectionRebuilds1732000070000, ProjectionRuntime1732000000000 } from '@cep/messaging';
 import { HistoryEntries1732000001000, HistorySearchColumnsRelatedCounts1732000002000 } from '@cep/history';
-import { EventLog1732000050000 } from '@cep/event-log';
 import { ReportDailyCounts1732000030000 } from '@cep/reports';
+import { EventLog1732000050000 } from '@cep/event-log';
 import { ActivityReadModel1732000040000, ActivityStatsCounters1732000041000 } from '@cep/activity';
 import { ProducerStores1732000000100 } from './producer-stores.migration';
 import { IssuerOfferDeadlines1732000010000 } from '../../apps/issuer/src/migrations/1732000010000-offer-deadlines';
@@ -19,7 +19,7 @@ export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   HistoryEntries1732000001000,
   HistorySearchColumnsRelatedCounts1732000002000,
   ReportDailyCounts1732000030000,
+  EventLog1732000050000,
   ActivityReadModel1732000040000,
   ActivityStatsCounters1732000041000,
-  EventLog1732000050000,
 ];
