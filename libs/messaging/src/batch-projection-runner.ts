@@ -105,6 +105,7 @@ export class BatchProjectionRunner {
   private readonly handles: Set<string>;
   readonly metrics: ProjectionMetrics;
   private readonly timings?: BatchTimings;
+  private readonly kafkaCommits = new Map<string, { inflight?: Promise<void>; pending?: string }>();
   joined = false;
 
   constructor(
@@ -181,6 +182,7 @@ export class BatchProjectionRunner {
     this.lagTimer = undefined;
     await this.lagAdmin?.disconnect().catch(() => undefined);
     this.lagAdmin = undefined;
+    await Promise.all([...this.kafkaCommits.values()].map((c) => c.inflight));
     await this.consumer?.disconnect().catch((err) => this.log.warn('consumer disconnect failed', errorFields(err)));
     await this.dlqProducer?.disconnect().catch(() => undefined);
     this.joined = false;
@@ -268,14 +270,37 @@ export class BatchProjectionRunner {
     lap('db-tx');
     failpoint('runner.after-db-commit');
     p.resolveOffset(lastOffset);
-    await p
-      .commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }] }] })
-      .catch((err) => this.log.warn('kafka offset commit failed (checkpoint in DB is authoritative)', errorFields(err)));
+    this.commitKafkaOffset(batch.topic, batch.partition, (BigInt(lastOffset) + 1n).toString());
     await p.heartbeat().catch(() => undefined);
-    lap('kafka-commit+heartbeat');
+    lap('heartbeat');
     tm?.batchEnd(batch.messages.length);
     this.metrics.observeBatch(this.projection.name, batch.messages.length, Number(process.hrtime.bigint() - started) / 1e9);
     this.metrics.setLag(this.projection.name, batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - BigInt(lastOffset) - 1n));
+  }
+
+  /**
+   * Kafka offset commit after the database commit: only a hint (the checkpoint in the database decides what is
+   * applied; consumers seek to it on assignment), used by lag monitoring (KEDA). Not awaited by the batch, so a
+   * partition's next batch does not wait for the broker round trip; commits of one partition run one at a time
+   * and coalesce to the newest offset, so the last batch's offset is always committed in the end.
+   */
+  private commitKafkaOffset(topic: string, partition: number, offset: string): void {
+    const key = `${topic}/${partition}`;
+    let c = this.kafkaCommits.get(key);
+    if (!c) this.kafkaCommits.set(key, (c = {}));
+    const state = c;
+    state.pending = offset;
+    if (state.inflight) return;
+    state.inflight = (async () => {
+      while (state.pending !== undefined) {
+        const next = state.pending;
+        state.pending = undefined;
+        await (this.consumer?.commitOffsets([{ topic, partition, offset: next }]) ?? Promise.resolve()).catch((err) =>
+          this.log.warn('kafka offset commit failed (checkpoint in DB is authoritative)', { ...errorFields(err), topic, partition }),
+        );
+      }
+      state.inflight = undefined;
+    })();
   }
 
   /** Retries transient failures with backoff; returns false when the batch was abandoned (stop or rebalance). */
