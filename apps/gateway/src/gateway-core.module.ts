@@ -1,9 +1,18 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { AuthGuard, TokenVerifier } from '@cep/auth';
-import { APP_CONFIG, Clock, databaseProviders, HealthModule, httpMetricsProvider, loadConfig, METRICS_REGISTRY, SystemClock } from '@cep/platform';
+import { AuthGuard, TokenVerifier, tokenVerifierProvider } from '@cep/auth';
+import {
+  APP_CONFIG,
+  Clock,
+  databaseProviders,
+  HealthModule,
+  httpMetricsProvider,
+  loadConfig,
+  METRICS_REGISTRY,
+  metricsRegistryProvider,
+  SystemClock,
+} from '@cep/platform';
 import { GatewayConfig } from './gateway.config';
 
 /** Shared by every gateway feature module: config, database, clock, metrics registry, bearer-token guard. */
@@ -15,20 +24,8 @@ import { GatewayConfig } from './gateway.config';
     { provide: APP_CONFIG, useFactory: () => loadConfig(GatewayConfig) },
     ...databaseProviders('gateway'),
     { provide: Clock, useClass: SystemClock },
-    {
-      provide: METRICS_REGISTRY,
-      useFactory: () => {
-        const r = new Registry();
-        collectDefaultMetrics({ register: r });
-        return r;
-      },
-    },
-    {
-      provide: TokenVerifier,
-      inject: [APP_CONFIG],
-      useFactory: (cfg: GatewayConfig) =>
-        new TokenVerifier({ jwtSecret: cfg.AUTH_JWT_SECRET, jwksUrl: cfg.AUTH_JWKS_URL, issuer: cfg.AUTH_ISSUER, audience: cfg.AUTH_AUDIENCE }),
-    },
+    metricsRegistryProvider,
+    tokenVerifierProvider,
     { provide: APP_GUARD, useClass: AuthGuard },
     httpMetricsProvider,
   ],

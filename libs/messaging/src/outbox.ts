@@ -81,6 +81,8 @@ export class OutboxRelay {
   private readonly pollIntervalMs: number;
   published = 0;
   isLeader = false;
+  /** The relay can reach the database (as leader publishing, or as a standby waiting for the lock). */
+  healthy = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -113,6 +115,7 @@ export class OutboxRelay {
     await c.connect();
     c.on('notification', () => this.wake?.());
     this.listener = c;
+    this.healthy = true;
     // Leader lock: held for the life of this session.
     for (;;) {
       const r = await c.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`outbox:${this.opts.schema}`]);
@@ -153,6 +156,9 @@ export class OutboxRelay {
         if (n < this.batchSize) await this.waitForWork();
       } catch (err) {
         this.isLeader = false;
+        // Readiness follows the database: a broker outage only delays publishing (rows wait in the outbox),
+        // so the app keeps accepting commands.
+        if (isTransientDbError(err)) this.healthy = false;
         await this.listener?.end().catch(() => undefined);
         this.listener = undefined;
         const delay = backoffMs(attempt++);

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { AuthGuard, TokenVerifier } from '@cep/auth';
+import { AuthGuard, TokenVerifier, tokenVerifierProvider } from '@cep/auth';
 import { createKafka, EventPublisher, OutboxRelay } from '@cep/messaging';
 import {
   APP_CONFIG,
@@ -14,6 +13,7 @@ import {
   KAFKA,
   loadConfig,
   METRICS_REGISTRY,
+  metricsRegistryProvider,
   httpMetricsProvider,
   MetricsController,
   READINESS_CHECKS,
@@ -71,22 +71,10 @@ export class ProducerCoreModule {
       {
         provide: READINESS_CHECKS,
         inject: [OutboxRelay],
-        useFactory: (relay: OutboxRelay) => [{ name: 'outbox-relay', isReady: () => true, relay }],
+        useFactory: (relay: OutboxRelay) => [{ name: 'outbox-relay', isReady: () => relay.healthy }],
       },
-      {
-        provide: METRICS_REGISTRY,
-        useFactory: () => {
-          const r = new Registry();
-          collectDefaultMetrics({ register: r });
-          return r;
-        },
-      },
-      {
-        provide: TokenVerifier,
-        inject: [APP_CONFIG],
-        useFactory: (cfg: ProducerConfig) =>
-          new TokenVerifier({ jwtSecret: cfg.AUTH_JWT_SECRET, jwksUrl: cfg.AUTH_JWKS_URL, issuer: cfg.AUTH_ISSUER, audience: cfg.AUTH_AUDIENCE }),
-      },
+      metricsRegistryProvider,
+      tokenVerifierProvider,
       { provide: APP_GUARD, useClass: AuthGuard },
       httpMetricsProvider,
     ];

@@ -1,6 +1,6 @@
 import { Inject, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import {
   APP_CONFIG,
@@ -10,6 +10,7 @@ import {
   KAFKA,
   loadConfig,
   METRICS_REGISTRY,
+  metricsRegistryProvider,
   MetricsController,
   READINESS_CHECKS,
   type ReadinessCheck,
@@ -42,14 +43,7 @@ export class ProjectorModule {
     const providers: Provider[] = [
       { provide: APP_CONFIG, useFactory: () => loadConfig(ProjectorConfig) },
       ...databaseProviders(opts.projection.name),
-      {
-        provide: METRICS_REGISTRY,
-        useFactory: () => {
-          const r = new Registry();
-          collectDefaultMetrics({ register: r });
-          return r;
-        },
-      },
+      metricsRegistryProvider,
       { provide: ProjectionMetrics, inject: [METRICS_REGISTRY], useFactory: (r: Registry) => new ProjectionMetrics(r) },
       { provide: KAFKA, inject: [APP_CONFIG], useFactory: (cfg: ProjectorConfig) => createKafka(cfg, opts.projection.name) },
       {

@@ -5,3 +5,4 @@ export * from './metrics.controller';
 export * from './public.decorator';
 export * from './validation';
 export * from './http-metrics.interceptor';
+export * from './metrics-registry.provider';
