@@ -18,6 +18,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import { ActivityQueryService, backfillActivityStats, type ActivityListQuery, type ActivityStatsQuery } from '@cep/activity';
 import { connectDatabase, loadConfig, PlatformConfig } from '@cep/platform';
+import { mainOf } from '../lib/standalone';
 import type { BenchRow } from '../bench-types';
 
 const SECTION = 'activity';
@@ -261,37 +262,6 @@ export async function runActivityBench(opts: { activities: number; quick: boolea
   return rows;
 }
 
-async function main(): Promise<void> {
-  process.env.TZ = 'UTC';
-  const argv = process.argv.slice(2);
-  const arg = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const quick = argv.includes('--quick');
-  const activities = Number((arg('activities') ?? (quick ? '20000' : '1000000')).replace(/_/g, ''));
-  const { migrate } = await import('../../tools/db/migrate');
-  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  base.pathname = `/cep_bench_activity_${Date.now().toString(36)}`;
-  const url = base.toString();
-  await migrate(url);
-  process.env.DATABASE_URL = url;
-  try {
-    const rows = await runActivityBench({ activities, quick });
-    console.table(rows.map((r) => ({ name: r.name, value: r.value, unit: r.unit, target: r.target ?? '', met: r.met ?? '', note: r.note ?? '' })));
-  } finally {
-    if (!argv.includes('--keep')) {
-      const admin = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${base.pathname.slice(1)}" WITH (FORCE)`);
-      await admin.end();
-    }
-  }
-}
-
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  mainOf({ name: 'activity', sizeFlag: 'activities', defaultSize: 1000000, quickSize: 20000, run: (size, quick) => runActivityBench({ activities: size, quick }) });
 }

@@ -18,6 +18,7 @@ import { buildEvent, SessionVerification, type SessionStatusType } from '@cep/co
 import { insertEventLogRows, toEventLogRow, type EventLogRow } from '@cep/event-log';
 import { connectDatabase, loadConfig, PlatformConfig } from '@cep/platform';
 import { startApp } from '@cep/testing';
+import { mainOf } from '../lib/standalone';
 import type { BenchRow } from '../bench-types';
 
 const SECTION = 'event-log';
@@ -178,35 +179,6 @@ function openStream(url: string, bearer: string, onEvent: (id: string) => void):
   });
 }
 
-async function main(): Promise<void> {
-  process.env.TZ = 'UTC';
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf('--events');
-  const quick = argv.includes('--quick');
-  const events = Number((i >= 0 ? argv[i + 1] : quick ? '5000' : '50000').replace(/_/g, ''));
-  const { migrate } = await import('../../tools/db/migrate');
-  const { Client } = await import('pg');
-  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  base.pathname = `/cep_bench_event_log_${Date.now().toString(36)}`;
-  const url = base.toString();
-  await migrate(url);
-  process.env.DATABASE_URL = url;
-  try {
-    const rows = await runEventLogBench({ events, quick });
-    console.table(rows.map((r) => ({ name: r.name, value: r.value, unit: r.unit, target: r.target ?? '', met: r.met ?? '', note: r.note ?? '' })));
-  } finally {
-    if (!argv.includes('--keep')) {
-      const admin = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${base.pathname.slice(1)}" WITH (FORCE)`);
-      await admin.end();
-    }
-  }
-}
-
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  mainOf({ name: 'event_log', sizeFlag: 'events', defaultSize: 50000, quickSize: 5000, run: (size, quick) => runEventLogBench({ events: size, quick }) });
 }

@@ -29,6 +29,7 @@ import {
   type ReportRequest,
   type ReportSourceEvent,
 } from '@cep/reports';
+import { mainOf } from '../lib/standalone';
 import type { BenchRow } from '../bench-types';
 
 const SECTION = 'reports';
@@ -235,39 +236,6 @@ export async function runReportsBench(opts: { events: number; quick: boolean; da
   return rows;
 }
 
-async function main(): Promise<void> {
-  process.env.TZ = 'UTC';
-  const argv = process.argv.slice(2);
-  const arg = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const quick = argv.includes('--quick');
-  const events = Number((arg('events') ?? (quick ? '20000' : '1000000')).replace(/_/g, ''));
-  const { migrate } = await import('../../tools/db/migrate');
-  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  base.pathname = `/cep_bench_reports_${Date.now().toString(36)}`;
-  const url = base.toString();
-  await migrate(url);
-  process.env.DATABASE_URL = url;
-  try {
-    const t0 = Date.now();
-    const rows = await runReportsBench({ events, quick });
-    console.table(rows.map((r) => ({ name: r.name, value: r.value, unit: r.unit, target: r.target ?? '', met: r.met ?? '', note: r.note ?? '' })));
-    console.log(`reports bench: ${events.toLocaleString('en-US')} events in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  } finally {
-    if (!argv.includes('--keep')) {
-      const admin = new Client({ connectionString: url.replace(/\/[^/]+$/, '/postgres') });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${base.pathname.slice(1)}" WITH (FORCE)`);
-      await admin.end();
-    }
-  }
-}
-
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  mainOf({ name: 'reports', sizeFlag: 'events', defaultSize: 1000000, quickSize: 20000, run: (size, quick) => runReportsBench({ events: size, quick }) });
 }
