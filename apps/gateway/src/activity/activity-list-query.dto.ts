@@ -1,9 +1,10 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ACTIVITY_EVENT_TYPES, type ActivityEventType } from '@cep/activity';
+import { ActivityFilterQueryDto } from './activity-filter-query.dto';
 
 /** `GET /v1/activity/credentials`: newest first with `cursor`, or oldest first after a position with `after`. */
-export class ActivityListQueryDto {
+export class ActivityListQueryDto extends ActivityFilterQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -30,17 +31,4 @@ export class ActivityListQueryDto {
   @IsOptional()
   @IsIn(ACTIVITY_EVENT_TYPES)
   eventType?: ActivityEventType;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
-  integrationId?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  startDate?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  endDate?: string;
 }

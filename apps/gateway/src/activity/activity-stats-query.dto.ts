@@ -1,8 +1,9 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ActivityFilterQueryDto } from './activity-filter-query.dto';
 
 /** `GET /v1/activity/credentials/stats`. `boostUris` accepts `boostUris[]=a&boostUris[]=b` or a repeated/single `boostUris=a`. */
-export class ActivityStatsQueryDto {
+export class ActivityStatsQueryDto extends ActivityFilterQueryDto {
   @IsOptional()
   @Transform(({ value }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]))
   @IsArray()
@@ -10,17 +11,4 @@ export class ActivityStatsQueryDto {
   @IsString({ each: true })
   @MaxLength(1024, { each: true })
   boostUris?: string[];
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
-  integrationId?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  startDate?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  endDate?: string;
 }
