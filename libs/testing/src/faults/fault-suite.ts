@@ -180,6 +180,7 @@ export class FaultSuite {
       duplicateRate: fault === 'dup-reorder' ? 0.1 : 0,
       reorderWithinKeys: fault === 'dup-reorder',
       poison: fault === 'poison' ? 30 : 0,
+      sessions: true,
     });
     const points = fault === 'postgres' || fault === 'broker' ? p.infraInjections : fault === 'kill9' || fault === 'sigterm' ? p.injections : p.otherInjections;
     const notes = new Map<string, string[]>(this.adapters.map((a) => [a.projection.name, []]));

@@ -4,6 +4,8 @@ import {
   CREDENTIAL_EVENTS,
   CredentialCreated,
   PROFILES,
+  SessionIssuance,
+  SessionVerification,
   TOPICS,
   type CredentialCreatedData,
   type EventEnvelope,
@@ -23,6 +25,12 @@ export interface WorkloadOptions {
   poison?: number;
   /** Time of the first event; credentials start 7 minutes apart, their events 1 s apart (deterministic oracle input). */
   start?: Date;
+  /**
+   * Also emit verification / issuance sessions on the session topic (the event log's input, and history's session
+   * entries): every 3rd credential gets a verification session (Open, then Success or Failure), every 5th an
+   * issuance session (Open, then Success), each keyed by its session id.
+   */
+  sessions?: boolean;
 }
 
 export interface Workload {
@@ -65,6 +73,25 @@ export function credentialWorkload(organisationId: string, opts: WorkloadOptions
     }
     n += chain.length;
     byKey.push(chain);
+    if (opts.sessions && k % 3 === 0) {
+      const session = { sessionId: randomUUID(), target: 'acme.verifier1', originator: null, callId: randomUUID(), format: k % 2 ? 'vc+sd-jwt' : 'mso_mdoc', signatureAlgorithm: 'ES256', credentialType: `org.example.type-${k % 3}` };
+      const done = k % 9 === 0 ? { status: { type: 'Failure' as const }, error: 'signature invalid' } : { status: { type: 'Success' as const } };
+      const s = [
+        buildEvent(SessionVerification, { ...session, action: { type: 'init_session' }, status: { type: 'Open' } }, meta()),
+        buildEvent(SessionVerification, { ...session, action: { type: 'verify_presentation' }, ...done }, meta()),
+      ];
+      n += s.length;
+      byKey.push(s);
+    }
+    if (opts.sessions && k % 5 === 0) {
+      const session = { sessionId: randomUUID(), target: 'acme.issuer1', credentialConfigurationId: `type-${k % 3}_vc+sd-jwt`, format: 'vc+sd-jwt', proofType: 'jwt' };
+      const s = [
+        buildEvent(SessionIssuance, { ...session, action: { type: 'init_offer' }, status: { type: 'Open' } }, meta()),
+        buildEvent(SessionIssuance, { ...session, action: { type: 'credential_issued' }, status: { type: 'Success' }, holderId: `did:key:z6Mk${k}` }, meta()),
+      ];
+      n += s.length;
+      byKey.push(s);
+    }
   }
   if (opts.reorderWithinKeys) for (const chain of byKey) shuffle(chain);
   // Interleave keys (round-robin in blocks) so a batch holds many keys, as in production.
@@ -94,7 +121,8 @@ export function credentialWorkload(organisationId: string, opts: WorkloadOptions
     const key = randomUUID();
     poisonKeys.push(key);
     const at = Math.floor(((i + 1) * messages.length) / ((opts.poison ?? 0) + 1));
-    messages.splice(at, 0, poisonMessage(organisationId, key, i));
+    // with sessions, every 4th poison message goes to the session topic (the event log must dead-letter it too)
+    messages.splice(at, 0, opts.sessions && i % 4 === 3 ? sessionPoisonMessage(organisationId, key, i) : poisonMessage(organisationId, key, i));
   }
   return { organisationId, events, messages, poisonKeys, duplicates };
 }
@@ -119,6 +147,27 @@ export function poisonMessage(organisationId: string, key: string, i: number): O
       value = JSON.stringify({ ...base, data: { ...base.data, profile: 'floppy-disk' } });
   }
   return { topic: TOPICS.credentials, key, value, headers: {} };
+}
+
+/** The same three kinds of poison on the session topic: not JSON, an unknown type, an invalid session status. */
+export function sessionPoisonMessage(organisationId: string, key: string, i: number): OutgoingMessage {
+  const base = buildEvent(
+    SessionVerification,
+    { sessionId: key, target: 'acme.verifier1', action: { type: 'init_session' }, status: { type: 'Open' }, format: 'vc+sd-jwt', signatureAlgorithm: 'ES256' },
+    { organisationId, correlationId: randomUUID(), source: 'urn:cep:faults', time: new Date('2026-03-01T00:00:00.000Z') },
+  );
+  let value: string;
+  switch (i % 3) {
+    case 0:
+      value = `{"poison": ${i}, not json`;
+      break;
+    case 1:
+      value = JSON.stringify({ ...base, type: 'session.teleported' });
+      break;
+    default:
+      value = JSON.stringify({ ...base, data: { ...base.data, status: { type: 'Maybe' } } });
+  }
+  return { topic: TOPICS.sessions, key, value, headers: {} };
 }
 
 function shuffle<T>(a: T[]): void {

@@ -4,7 +4,8 @@ import type { ReadModelAdapter } from '../read-model-adapter';
 
 /**
  * History: one entry per recorded event, keyed by the event id. The oracle maps each raw event of a recorded
- * type directly to `<event id>|<credential id>` without the projection's code.
+ * type directly to `<event id>|<entity id>` without the projection's code: the credential id, or for a
+ * verification / issuance session its session id (the workload's session ids are UUIDs, used as the entity id).
  */
 export const historyAdapter: ReadModelAdapter = {
   app: 'history-projector',
@@ -19,7 +20,10 @@ export const historyAdapter: ReadModelAdapter = {
   },
   oracle(events) {
     const recorded = new Set(historyProjection.handles);
-    return events.filter((e) => recorded.has(e.type)).map((e) => `${e.id}|${(e.data as { credentialId: string }).credentialId}`);
+    return events.filter((e) => recorded.has(e.type)).map((e) => {
+      const d = e.data as { credentialId?: string; sessionId?: string };
+      return `${e.id}|${e.type.startsWith('session.') ? d.sessionId!.toLowerCase() : d.credentialId}`;
+    });
   },
   async duplicateEventIds(ds: DataSource, org: string) {
     const [{ n }] = await ds.query(`SELECT (count(*) - count(DISTINCT id))::int AS n FROM history.entries WHERE organisation_id = $1`, [org]);
