@@ -150,3 +150,98 @@ export async function copyBaseline(infra: BenchInfra, schema: string): Promise<C
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+export interface SqlBuildRun {
+  /** Raw events loaded (every message on the projection's topics). */
+  messages: number;
+  /** COPY of the raw events + the set-based build, one transaction. */
+  seconds: number;
+  /** Rows the SQL build produced. */
+  rows: number;
+  /** Rows in one table and not the other (both ways): 0 when the SQL build equals the projector's model. */
+  differences: number;
+}
+
+/**
+ * B_sql for reports: the same read model built set-based from the raw events. The raw messages of the topics are
+ * drained (untimed) to a file; then, timed in one transaction: COPY of the raw events into a table and one
+ * `INSERT ... SELECT` that dedupes by event id, maps the event types to report operations, counts per UTC day and
+ * 15-minute bucket and writes the cumulative arrays into a fresh table `LIKE reports.daily_counts INCLUDING ALL`.
+ * Finally the result is compared with the projector's `reports.daily_counts` both ways.
+ */
+export async function reportsSqlBaseline(infra: BenchInfra, topics: readonly string[], operations: Readonly<Record<string, string>>): Promise<SqlBuildRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cep-bench-sql-'));
+  const file = path.join(dir, 'raw');
+  const target = await totalMessages(infra.kafka, topics);
+  const out = fs.createWriteStream(file, { highWaterMark: 1 << 20 });
+  const consumer = infra.kafka.consumer({ groupId: `bench.${infra.runId}.raw.${Date.now()}`, maxBytesPerPartition: 1048576, maxWaitTimeInMs: 100 });
+  let count = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch, resolveOffset }) => {
+      // COPY text format: one JSON document per line; backslashes doubled (JSON.stringify leaves no raw tabs/newlines)
+      const text = batch.messages.map((m) => (m.value ? m.value.toString('utf8').replace(/\\/g, '\\\\') : '')).filter(Boolean).join('\n');
+      if (text && !out.write(text + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+      count += batch.messages.length;
+      if (batch.messages.length) resolveOffset(batch.messages[batch.messages.length - 1].offset);
+    },
+  });
+  const deadline = Date.now() + 1800000;
+  while (count < target) {
+    if (Date.now() > deadline) throw new Error(`raw drain did not finish (${count}/${target})`);
+    await sleep(50);
+  }
+  await consumer.disconnect();
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+
+  const scratch = 'bench_sql_reports';
+  const client = await infra.pool.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${scratch} CASCADE`);
+    await client.query(`CREATE SCHEMA ${scratch}`);
+    await client.query(`CREATE TABLE ${scratch}.raw (doc jsonb NOT NULL)`);
+    await client.query(`CREATE TABLE ${scratch}.daily_counts (LIKE reports.daily_counts INCLUDING ALL)`);
+    const t0 = process.hrtime.bigint();
+    await client.query('BEGIN');
+    await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY ${scratch}.raw (doc) FROM STDIN`)));
+    const types = Object.keys(operations);
+    const ins = await client.query(
+      `INSERT INTO ${scratch}.daily_counts (organisation_id, day, operation, profile, credential_type, cum)
+       WITH ev AS (
+         SELECT DISTINCT ON (r.doc->>'id') r.doc->>'organisationId' AS org, (r.doc->>'time')::timestamptz AT TIME ZONE 'UTC' AS t, m.op,
+                r.doc->'data'->>'profile' AS profile,
+                CASE WHEN m.op = 'issued' THEN coalesce(r.doc->'data'->>'credentialType', '') ELSE '' END AS ct
+           FROM ${scratch}.raw r JOIN unnest($1::text[], $2::text[]) AS m(type, op) ON m.type = r.doc->>'type'
+          ORDER BY r.doc->>'id'
+       ), b AS (
+         SELECT org, t::date AS day, op, profile, ct, floor(extract(epoch FROM t - date_trunc('day', t)) / 900)::int AS bucket, count(*) AS n
+           FROM ev GROUP BY 1, 2, 3, 4, 5, 6
+       ), k AS (
+         SELECT org, day, op, profile, ct, array_agg(bucket) AS bs, array_agg(n) AS ns FROM b GROUP BY 1, 2, 3, 4, 5
+       )
+       SELECT org, day, op, profile, ct,
+              ARRAY(SELECT sum(coalesce(k.ns[array_position(k.bs, i)], 0)) OVER (ORDER BY i) FROM generate_series(0, 95) AS i ORDER BY i)::bigint[]
+         FROM k`,
+      [types, types.map((t) => operations[t])],
+    );
+    await client.query('COMMIT');
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cols = 'organisation_id, day, operation, profile, credential_type, cum';
+    const {
+      rows: [{ n }],
+    } = await client.query(
+      `SELECT ((SELECT count(*) FROM (SELECT ${cols} FROM ${scratch}.daily_counts EXCEPT SELECT ${cols} FROM reports.daily_counts) a) +
+               (SELECT count(*) FROM (SELECT ${cols} FROM reports.daily_counts EXCEPT SELECT ${cols} FROM ${scratch}.daily_counts) b))::int AS n`,
+    );
+    await client.query(`DROP SCHEMA ${scratch} CASCADE`);
+    return { messages: count, seconds, rows: ins.rowCount ?? 0, differences: n };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

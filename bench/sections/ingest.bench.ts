@@ -1,5 +1,6 @@
 import type { BenchRow } from '../bench-types';
-import { copyBaseline, drainBaseline, naiveProjector } from '../lib/baselines';
+import { OPERATION_BY_EVENT_TYPE } from '@cep/reports';
+import { copyBaseline, drainBaseline, naiveProjector, reportsSqlBaseline } from '../lib/baselines';
 import type { BenchContext } from '../lib/context';
 import { benchProjection } from '../lib/projections';
 import { median, round } from '../lib/stats';
@@ -68,6 +69,33 @@ export async function runIngestBench(ctx: BenchContext): Promise<BenchRow[]> {
       ...(spec.key === 'history' ? { target: '≥ 0.5× B_copy', met: projectorRatio >= 0.5 } : {}),
       note: `${messages.toLocaleString('en-US')} events on ${topics.length} topic(s), median of ${runs.length}; B_copy = ${copyRows.toLocaleString('en-US')} rows into ${copies[0].tables.length} table(s) with the same indexes, as events/s`,
     });
+    if (spec.key === 'reports') {
+      // B_sql: the same model built set-based from the raw events (and checked equal to the projector's)
+      const sqlRuns = [];
+      for (let i = 0; i < opts.repeats; i++) sqlRuns.push(await reportsSqlBaseline(infra, topics, OPERATION_BY_EVENT_TYPE));
+      const sqlSeconds = median(sqlRuns.map((r) => r.seconds));
+      const sqlRate = sqlRuns[0].messages / sqlSeconds;
+      log(`ingest reports: B_sql ${sqlRuns[0].rows} rows from ${sqlRuns[0].messages} raw events in ${sqlSeconds.toFixed(2)} s; differences ${sqlRuns.map((r) => r.differences).join(', ')}`);
+      rows.push({
+        section,
+        name: 'reports projector vs B_sql (set-based SQL from the raw events)',
+        value: round(rate, 0),
+        unit: 'events/s',
+        baseline: round(sqlRate, 0),
+        ratio: round(rate / sqlRate, 3),
+        note: `B_sql = COPY of the ${sqlRuns[0].messages.toLocaleString('en-US')} raw events + one INSERT ... SELECT (dedupe, UTC day, 15-min buckets, cumulative arrays), one transaction, median of ${sqlRuns.length}`,
+      });
+      const diff = Math.max(...sqlRuns.map((r) => r.differences));
+      rows.push({
+        section,
+        name: 'reports: rows differing between B_sql and the projector',
+        value: diff,
+        unit: 'rows',
+        target: '= 0',
+        met: diff === 0,
+        note: `${sqlRuns[0].rows.toLocaleString('en-US')} rows; compared both ways (EXCEPT)`,
+      });
+    }
     rows.push({
       section,
       name: `${spec.key} B_drain vs projector`,
