@@ -2,7 +2,8 @@
  * History read-model benchmark (issue 5).
  *   node -r @swc-node/register bench/sections/history.bench.ts --entries 1000000 [--quick] [--keep] [--iterations 30]
  *   ... --reuse cep_hbench_<id>   (measure a database kept by --keep again, without reloading)
- *   ... --parts queries|ingest    (only one of the two measurements)
+ *   ... --parts queries,ingest,gateway   (what to measure; default queries,ingest; gateway = the gateway process
+ *                                         under autocannon load for the main history queries)
  * or as the `models` section of `npm run bench` (runHistoryBench).
  *
  * 1. Creates a fresh database (`cep_hbench_<time>`), migrates it, and bulk-loads N history entries with COPY
@@ -39,9 +40,12 @@ import {
   type EventEnvelope,
 } from '@cep/contracts';
 import { HISTORY_ENTRY_INDEXES, HistoryQueryService, SEARCH_COLUMNS, SEGMENT_SEPARATOR, writeHistoryBatch, type HistoryListQuery } from '@cep/history';
+import { signDevToken } from '@cep/auth';
 import { connectDatabase, loadConfig, PlatformConfig } from '@cep/platform';
+import { startApp } from '@cep/testing';
 import { migrate } from '../../tools/db/migrate';
 import type { BenchRow } from '../bench-types';
+import { load } from '../lib/load';
 import { median, percentile, round } from '../lib/stats';
 
 export type { BenchRow } from '../bench-types';
@@ -409,6 +413,69 @@ async function measureQueries(url: string, p: Probes, quick: boolean, log: (m: s
 }
 
 // ----------------------------------------------------------------------------------------------------------------
+// Through the gateway: HTTP throughput and latency under load
+// ----------------------------------------------------------------------------------------------------------------
+
+/** Port of the gateway this section starts (apart from the main benchmark's and the test suites' ports). */
+const GATEWAY_PORT = 39412;
+
+/**
+ * The gateway process on the loaded database, loaded by autocannon (10 connections, closed loop) as the big
+ * organisation, per main query of `GET /api/history/v1`: throughput and p50 / p99 (the gateway, PostgreSQL and
+ * autocannon share the machine's cores). A keyset page 90% deep is requested by its cursor.
+ */
+async function measureGateway(url: string, p: Probes, quick: boolean, log: (m: string) => void): Promise<BenchRow[]> {
+  const secret = randomUUID() + randomUUID();
+  const app = await startApp('gateway', {
+    port: GATEWAY_PORT,
+    env: { DATABASE_URL: url, LOG_LEVEL: 'warn', AUTH_JWT_SECRET: secret, THROTTLE_LIMIT: '0' },
+  });
+  const rows: BenchRow[] = [];
+  try {
+    const auth = { authorization: `Bearer ${await signDevToken({ secret, org: p.org, scope: 'history:read', expiresInSec: 3600 })}` };
+    const ds = await connectDatabase({ ...loadConfig(PlatformConfig, { ...process.env, DATABASE_URL: url }), DATABASE_STATEMENT_TIMEOUT_MS: 0 }, { applicationName: 'bench-history-gw' });
+    let deepCursor: string | undefined;
+    try {
+      const svc = new HistoryQueryService(ds);
+      const q: HistoryListQuery = { organisationId: p.org, pageSize: 20 };
+      const { text, params } = svc.listSql(q, 0);
+      const total = (await svc.list(q)).totalItems;
+      const [row] = await ds.query(text.replace(/LIMIT \$\d+$/, `LIMIT 1 OFFSET ${Math.floor(total * 0.9) - 1}`), params.slice(0, -1));
+      if (row) deepCursor = svc.cursorFor(q, { createdDate: new Date(row.created_date).toISOString(), id: row.id });
+    } finally {
+      await ds.destroy();
+    }
+    const queries: [string, string][] = [
+      ['newest page (20)', 'pageSize=20'],
+      ['keyset page 90% deep (cursor)', `pageSize=20&cursor=${encodeURIComponent(deepCursor ?? '')}`],
+      ['by entityId', `entityId=${p.credentialId}`],
+      ['by action REVOKED', 'action=REVOKED&pageSize=20'],
+      ['credentialSchemaId (hot schema + related)', `credentialSchemaId=${p.hotSchemaId}&pageSize=20`],
+      ['didId (issuer DID + related)', `didId=${p.issuerDidId}&pageSize=20`],
+      ['claim-value search (selective)', `searchText=${encodeURIComponent(p.claimToken)}&searchType=claimValue&pageSize=20`],
+    ];
+    const seconds = quick ? 2 : 10;
+    for (const [name, qs] of queries) {
+      const target = `http://127.0.0.1:${GATEWAY_PORT}/api/history/v1?organisationId=${p.org}&${qs}`;
+      const probe = await fetch(target, { headers: auth });
+      if (probe.status !== 200) throw new Error(`gateway ${name}: HTTP ${probe.status} ${await probe.text()}`);
+      const r = await load({ url: target, headers: auth, connections: 10, seconds });
+      log(`gateway ${name}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
+      rows.push({
+        section: SECTION,
+        name: `gateway ${name}`,
+        value: round(r.rps, 0),
+        unit: 'req/s',
+        note: `p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.total} requests in ${seconds} s, 10 connections${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+      });
+    }
+  } finally {
+    await app.kill('SIGTERM');
+  }
+  return rows;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
 // Ingest: projector vs raw COPY of the same rows
 // ----------------------------------------------------------------------------------------------------------------
 
@@ -597,8 +664,8 @@ export async function runHistoryBench(opts: {
   iterations?: number;
   /** A database kept by an earlier `--keep` run: skip the load and measure it again (implies keep). */
   reuse?: string;
-  /** What to measure after the load (default both). */
-  parts?: readonly ('queries' | 'ingest')[];
+  /** What to measure after the load (default queries and ingest; `gateway` is opt-in). */
+  parts?: readonly ('queries' | 'ingest' | 'gateway')[];
 }): Promise<BenchRow[]> {
   const t0 = Date.now();
   const log = (m: string) => console.log(`[history bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${m}`);
@@ -628,6 +695,7 @@ export async function runHistoryBench(opts: {
     const parts = opts.parts ?? ['queries', 'ingest'];
     if (parts.includes('queries')) rows.push(...(await measureQueries(url, probes, opts.quick, log, opts.iterations)));
     if (parts.includes('ingest')) rows.push(...(await measureIngest(url, opts.quick, log)));
+    if (parts.includes('gateway')) rows.push(...(await measureGateway(url, probes, opts.quick, log)));
   } finally {
     if (!keep) {
       const admin = new URL(url);
@@ -649,7 +717,7 @@ if (require.main === module) {
   };
   const quick = argv.includes('--quick');
   const entries = Number((arg('entries') ?? (quick ? '20000' : '1000000')).replace(/_/g, ''));
-  runHistoryBench({ entries, quick, keep: argv.includes('--keep'), reuse: arg('reuse'), parts: arg('parts')?.split(',') as ('queries' | 'ingest')[] | undefined, iterations: arg('iterations') ? Number(arg('iterations')) : undefined })
+  runHistoryBench({ entries, quick, keep: argv.includes('--keep'), reuse: arg('reuse'), parts: arg('parts')?.split(',') as ('queries' | 'ingest' | 'gateway')[] | undefined, iterations: arg('iterations') ? Number(arg('iterations')) : undefined })
     .then((rows) => {
       const w = Math.max(...rows.map((r) => r.name.length));
       for (const r of rows) {

@@ -127,47 +127,36 @@ export function credentialWorkload(organisationId: string, opts: WorkloadOptions
   return { organisationId, events, messages, poisonKeys, duplicates };
 }
 
-/** Three kinds of poison: not JSON, an unknown type, a known type whose payload fails validation. */
-export function poisonMessage(organisationId: string, key: string, i: number): OutgoingMessage {
-  const base = buildEvent(CredentialCreated, credentialCreatedData({ credentialId: key }), {
-    organisationId,
-    correlationId: randomUUID(),
-    source: 'urn:cep:faults',
-    time: new Date('2026-03-01T00:00:00.000Z'),
-  });
-  let value: string;
-  switch (i % 3) {
-    case 0:
-      value = `{"poison": ${i}, not json`;
-      break;
-    case 1:
-      value = JSON.stringify({ ...base, type: 'credential.teleported' });
-      break;
-    default:
-      value = JSON.stringify({ ...base, data: { ...base.data, profile: 'floppy-disk' } });
-  }
-  return { topic: TOPICS.credentials, key, value, headers: {} };
+const POISON_META = (organisationId: string) => ({ organisationId, correlationId: randomUUID(), source: 'urn:cep:faults', time: new Date('2026-03-01T00:00:00.000Z') });
+
+/**
+ * Poison number `i` built from a valid event: (0) not JSON, (1) an unknown type, (2) the known type with a payload
+ * that fails validation (`invalid` overrides part of `data`).
+ */
+function poison(topic: string, key: string, i: number, base: EventEnvelope, unknownType: string, invalid: Record<string, unknown>): OutgoingMessage {
+  const value =
+    i % 3 === 0
+      ? `{"poison": ${i}, not json`
+      : i % 3 === 1
+        ? JSON.stringify({ ...base, type: unknownType })
+        : JSON.stringify({ ...base, data: { ...(base.data as object), ...invalid } });
+  return { topic, key, value, headers: {} };
 }
 
-/** The same three kinds of poison on the session topic: not JSON, an unknown type, an invalid session status. */
+/** Three kinds of poison on the credential topic (the invalid payload: an unknown profile). */
+export function poisonMessage(organisationId: string, key: string, i: number): OutgoingMessage {
+  const base = buildEvent(CredentialCreated, credentialCreatedData({ credentialId: key }), POISON_META(organisationId));
+  return poison(TOPICS.credentials, key, i, base, 'credential.teleported', { profile: 'floppy-disk' });
+}
+
+/** The same three kinds on the session topic (the invalid payload: an unknown session status). */
 export function sessionPoisonMessage(organisationId: string, key: string, i: number): OutgoingMessage {
   const base = buildEvent(
     SessionVerification,
     { sessionId: key, target: 'acme.verifier1', action: { type: 'init_session' }, status: { type: 'Open' }, format: 'vc+sd-jwt', signatureAlgorithm: 'ES256' },
-    { organisationId, correlationId: randomUUID(), source: 'urn:cep:faults', time: new Date('2026-03-01T00:00:00.000Z') },
+    POISON_META(organisationId),
   );
-  let value: string;
-  switch (i % 3) {
-    case 0:
-      value = `{"poison": ${i}, not json`;
-      break;
-    case 1:
-      value = JSON.stringify({ ...base, type: 'session.teleported' });
-      break;
-    default:
-      value = JSON.stringify({ ...base, data: { ...base.data, status: { type: 'Maybe' } } });
-  }
-  return { topic: TOPICS.sessions, key, value, headers: {} };
+  return poison(TOPICS.sessions, key, i, base, 'session.teleported', { status: { type: 'Maybe' } });
 }
 
 function shuffle<T>(a: T[]): void {
