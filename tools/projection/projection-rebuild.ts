@@ -80,6 +80,7 @@ export async function rebuildProjection(ds: DataSource, kafka: Kafka, target: Re
     await admin.connect();
     try {
       const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
+      let analyzed = false;
       for (;;) {
         if (Date.now() > deadline) throw new Error('rebuild did not catch up in time');
         // Catch up with the end offsets as they are now (a fixed target: under live load the very end moves
@@ -98,6 +99,13 @@ export async function rebuildProjection(ds: DataSource, kafka: Kafka, target: Re
             lastLog = Date.now();
           }
           await sleep(250);
+        }
+        if (!analyzed) {
+          // Planner statistics for the freshly built tables before they serve (autovacuum may be slow to get to
+          // them, or off): the first queries after the swap must not run on a bulk-loaded table without statistics.
+          await analyzeSchema(ds, build);
+          analyzed = true;
+          log.info('analyzed', { schema: build });
         }
         if (await trySwap(ds, live, replay, runner, { schema, build, old, id, windowMs: opts.swapWindowMs ?? 30000, log })) break;
         // The window closed before the replay reached the live checkpoints (live locks released): try again.
@@ -283,3 +291,9 @@ function escapeRe(s: string): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** ANALYZE every table of a schema (planner statistics). */
+export async function analyzeSchema(ds: { query(sql: string, params?: unknown[]): Promise<unknown> }, schema: string): Promise<void> {
+  const tables = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [schema])) as { tablename: string }[];
+  for (const t of tables) await ds.query(`ANALYZE ${ident(schema)}.${ident(t.tablename)}`);
+}
