@@ -292,8 +292,11 @@ function escapeRe(s: string): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** ANALYZE every table of a schema (planner statistics). */
+/** ANALYZE every table of a schema (planner statistics). Takes a TypeORM DataSource (rows) or a pg Pool (`{ rows }`). */
 export async function analyzeSchema(ds: { query(sql: string, params?: unknown[]): Promise<unknown> }, schema: string): Promise<void> {
-  const tables = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [schema])) as { tablename: string }[];
+  const res = (await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, [schema])) as
+    | { tablename: string }[]
+    | { rows: { tablename: string }[] };
+  const tables = Array.isArray(res) ? res : res.rows;
   for (const t of tables) await ds.query(`ANALYZE ${ident(schema)}.${ident(t.tablename)}`);
 }
