@@ -227,19 +227,25 @@ export class BatchProjectionRunner {
     }
   }
 
+  /** `lap(phase)` adds the time since the previous lap (or since this call) to `phase` when timings are on. */
+  private lapTimer(): (phase: string) => void {
+    const tm = this.timings;
+    if (!tm) return () => undefined;
+    let t0 = now();
+    return (phase) => {
+      const t = now();
+      tm.add(phase, t - t0);
+      t0 = t;
+    };
+  }
+
   private async handleBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
     if (!batch.messages.length || this.stopping) return;
     const started = process.hrtime.bigint();
     const tm = this.timings;
     tm?.batchStart();
-    let t0 = tm ? now() : 0;
-    const lap = (phase: string) => {
-      if (!tm) return;
-      const t = now();
-      tm.add(phase, t - t0);
-      t0 = t;
-    };
+    const lap = this.lapTimer();
     const parsed: Parsed[] = [];
     const dead: DeadLetter[] = [];
     for (const m of batch.messages) {
@@ -350,13 +356,7 @@ export class BatchProjectionRunner {
   /** One transaction: checkpoint check, dedupe, apply, dead letters, checkpoint advance. */
   private async commitBatch(topic: string, partition: number, parsed: Parsed[], dead: DeadLetter[], lastOffset: string): Promise<void> {
     const tm = this.timings;
-    let t0 = tm ? now() : 0;
-    const lap = (phase: string) => {
-      if (!tm) return;
-      const t = now();
-      tm.add(phase, t - t0);
-      t0 = t;
-    };
+    const lap = this.lapTimer();
     const tx = this.ds.createQueryRunner();
     await tx.connect();
     if (tm) {
