@@ -20,8 +20,10 @@ if [ -n "$CI" ] || [ ! -d node_modules ] || [ package-lock.json -nt node_modules
 fi
 
 started_kafka=""
+# KEEP_KAFKA=1 from the caller keeps the broker this script starts; the export below (for the Jest tiers) must not.
+keep_kafka_after="${KEEP_KAFKA:-}"
 cleanup() {
-  if [ -n "$started_kafka" ] && [ -z "${KEEP_KAFKA:-}" ]; then bash tools/kafka/kafka.sh stop || true; fi
+  if [ -n "$started_kafka" ] && [ -z "$keep_kafka_after" ]; then bash tools/kafka/kafka.sh stop || true; fi
 }
 trap cleanup EXIT
 
