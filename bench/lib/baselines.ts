@@ -4,6 +4,7 @@ import * as path from 'path';
 import { pipeline } from 'stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
+import type { KafkaMessage } from 'kafkajs';
 import { EVENT_REGISTRY, parseEvent } from '@cep/contracts';
 import { checkpointName, type Projection } from '@cep/messaging';
 import type { BenchInfra } from './infra';
@@ -21,8 +22,23 @@ export interface RateRun {
  * what the broker and client can deliver on this machine, with no parsing and no database.
  */
 export async function drainBaseline(infra: BenchInfra, topics: readonly string[], name: string): Promise<RateRun> {
+  const { messages, first, last } = await drainTopics(infra, topics, `drain.${name}`);
+  const seconds = Math.max(0.001, (last - first) / 1000);
+  return { messages, seconds, eventsPerSec: messages / seconds };
+}
+
+/**
+ * Consumes `topics` from the beginning to their current end with a fresh group (`bench.<run>.<group>`), handing each
+ * batch to `onBatch` (if any); returns the message count and the times of the first and last batch.
+ */
+async function drainTopics(
+  infra: BenchInfra,
+  topics: readonly string[],
+  group: string,
+  onBatch?: (messages: readonly KafkaMessage[]) => Promise<void>,
+): Promise<{ messages: number; first: number; last: number }> {
   const target = await totalMessages(infra.kafka, topics);
-  const consumer = infra.kafka.consumer({ groupId: `bench.${infra.runId}.drain.${name}`, maxBytesPerPartition: 1048576, maxWaitTimeInMs: 100 });
+  const consumer = infra.kafka.consumer({ groupId: `bench.${infra.runId}.${group}`, maxBytesPerPartition: 1048576, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics], fromBeginning: true });
   let count = 0;
@@ -32,6 +48,7 @@ export async function drainBaseline(infra: BenchInfra, topics: readonly string[]
     autoCommit: false,
     eachBatch: async ({ batch, resolveOffset }) => {
       if (!first) first = Date.now();
+      if (onBatch) await onBatch(batch.messages);
       count += batch.messages.length;
       if (batch.messages.length) resolveOffset(batch.messages[batch.messages.length - 1].offset);
       last = Date.now();
@@ -39,12 +56,11 @@ export async function drainBaseline(infra: BenchInfra, topics: readonly string[]
   });
   const deadline = Date.now() + 1800000;
   while (count < target) {
-    if (Date.now() > deadline) throw new Error(`drain did not finish (${count}/${target})`);
+    if (Date.now() > deadline) throw new Error(`drain of ${group} did not finish (${count}/${target})`);
     await sleep(20);
   }
   await consumer.disconnect();
-  const seconds = Math.max(0.001, (last - first) / 1000);
-  return { messages: count, seconds, eventsPerSec: count / seconds };
+  return { messages: count, first, last };
 }
 
 /**
@@ -172,28 +188,12 @@ export interface SqlBuildRun {
 export async function reportsSqlBaseline(infra: BenchInfra, topics: readonly string[], operations: Readonly<Record<string, string>>): Promise<SqlBuildRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cep-bench-sql-'));
   const file = path.join(dir, 'raw');
-  const target = await totalMessages(infra.kafka, topics);
   const out = fs.createWriteStream(file, { highWaterMark: 1 << 20 });
-  const consumer = infra.kafka.consumer({ groupId: `bench.${infra.runId}.raw.${Date.now()}`, maxBytesPerPartition: 1048576, maxWaitTimeInMs: 100 });
-  let count = 0;
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatch: async ({ batch, resolveOffset }) => {
-      // COPY text format: one JSON document per line; backslashes doubled (JSON.stringify leaves no raw tabs/newlines)
-      const text = batch.messages.map((m) => (m.value ? m.value.toString('utf8').replace(/\\/g, '\\\\') : '')).filter(Boolean).join('\n');
-      if (text && !out.write(text + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
-      count += batch.messages.length;
-      if (batch.messages.length) resolveOffset(batch.messages[batch.messages.length - 1].offset);
-    },
+  const { messages: count } = await drainTopics(infra, topics, `raw.${Date.now()}`, async (messages) => {
+    // COPY text format: one JSON document per line; backslashes doubled (JSON.stringify leaves no raw tabs/newlines)
+    const text = messages.map((m) => (m.value ? m.value.toString('utf8').replace(/\\/g, '\\\\') : '')).filter(Boolean).join('\n');
+    if (text && !out.write(text + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
   });
-  const deadline = Date.now() + 1800000;
-  while (count < target) {
-    if (Date.now() > deadline) throw new Error(`raw drain did not finish (${count}/${target})`);
-    await sleep(50);
-  }
-  await consumer.disconnect();
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 
   const scratch = 'bench_sql_reports';

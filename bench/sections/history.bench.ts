@@ -366,11 +366,20 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
+/** A data source on the benchmark database without a statement timeout (bulk queries may run long). */
+function benchDataSource(url: string, applicationName: string) {
+  return connectDatabase({ ...loadConfig(PlatformConfig, { ...process.env, DATABASE_URL: url }), DATABASE_STATEMENT_TIMEOUT_MS: 0 }, { applicationName });
+}
+
+/** A keyset cursor continuing `q` (createdDate order) after the entry just before the 90% position of `total`. */
+async function deepCursor(ds: Awaited<ReturnType<typeof benchDataSource>>, svc: HistoryQueryService, q: HistoryListQuery, total: number): Promise<string | undefined> {
+  const { text, params } = svc.listSql(q, 0);
+  const [row] = await ds.query(text.replace(/LIMIT \$\d+$/, `LIMIT 1 OFFSET ${Math.floor(total * 0.9) - 1}`), params.slice(0, -1));
+  return row ? svc.cursorFor(q, { createdDate: new Date(row.created_date).toISOString(), id: row.id }) : undefined;
+}
+
 async function measureQueries(url: string, p: Probes, quick: boolean, log: (m: string) => void, iterationsOverride?: number): Promise<BenchRow[]> {
-  const ds = await connectDatabase(
-    { ...loadConfig(PlatformConfig, { ...process.env, DATABASE_URL: url }), DATABASE_STATEMENT_TIMEOUT_MS: 0 },
-    { applicationName: 'bench-history' },
-  );
+  const ds = await benchDataSource(url, 'bench-history');
   const svc = new HistoryQueryService(ds);
   const rows: BenchRow[] = [];
   const iterations = iterationsOverride ?? (quick ? 7 : 30);
@@ -380,14 +389,10 @@ async function measureQueries(url: string, p: Probes, quick: boolean, log: (m: s
       const q: HistoryListQuery = { organisationId: p.org, pageSize, ...s.query };
       const first = await svc.list(q);
       const total = first.totalItems;
-      // the entry just before the 90% position: a keyset cursor continuing from there
       let deep: HistoryListQuery | null = null;
-      const deepIndex = Math.floor(total * 0.9) - 1;
       if (total > pageSize * 2 && !s.query.sort) {
-        const { text, params } = svc.listSql({ organisationId: p.org, ...s.query } as HistoryListQuery, 0);
-        const sql = text.replace(/LIMIT \$\d+$/, `LIMIT 1 OFFSET ${deepIndex}`);
-        const [row] = await ds.query(sql, params.slice(0, -1));
-        if (row) deep = { ...q, cursor: svc.cursorFor(q, { createdDate: new Date(row.created_date).toISOString(), id: row.id }) };
+        const cursor = await deepCursor(ds, svc, q, total);
+        if (cursor) deep = { ...q, cursor };
       }
       for (const [label, query] of [['page 1', q], ['90% deep (keyset)', deep]] as const) {
         if (!query) continue;
@@ -433,21 +438,18 @@ async function measureGateway(url: string, p: Probes, quick: boolean, log: (m: s
   const rows: BenchRow[] = [];
   try {
     const auth = { authorization: `Bearer ${await signDevToken({ secret, org: p.org, scope: 'history:read', expiresInSec: 3600 })}` };
-    const ds = await connectDatabase({ ...loadConfig(PlatformConfig, { ...process.env, DATABASE_URL: url }), DATABASE_STATEMENT_TIMEOUT_MS: 0 }, { applicationName: 'bench-history-gw' });
-    let deepCursor: string | undefined;
+    const ds = await benchDataSource(url, 'bench-history-gw');
+    let deep: string | undefined;
     try {
       const svc = new HistoryQueryService(ds);
       const q: HistoryListQuery = { organisationId: p.org, pageSize: 20 };
-      const { text, params } = svc.listSql(q, 0);
-      const total = (await svc.list(q)).totalItems;
-      const [row] = await ds.query(text.replace(/LIMIT \$\d+$/, `LIMIT 1 OFFSET ${Math.floor(total * 0.9) - 1}`), params.slice(0, -1));
-      if (row) deepCursor = svc.cursorFor(q, { createdDate: new Date(row.created_date).toISOString(), id: row.id });
+      deep = await deepCursor(ds, svc, q, (await svc.list(q)).totalItems);
     } finally {
       await ds.destroy();
     }
     const queries: [string, string][] = [
       ['newest page (20)', 'pageSize=20'],
-      ['keyset page 90% deep (cursor)', `pageSize=20&cursor=${encodeURIComponent(deepCursor ?? '')}`],
+      ['keyset page 90% deep (cursor)', `pageSize=20&cursor=${encodeURIComponent(deep ?? '')}`],
       ['by entityId', `entityId=${p.credentialId}`],
       ['by action REVOKED', 'action=REVOKED&pageSize=20'],
       ['credentialSchemaId (hot schema + related)', `credentialSchemaId=${p.hotSchemaId}&pageSize=20`],
@@ -506,6 +508,18 @@ export function ingestEvents(n: number): string[] {
   return out.slice(0, n).map((e) => JSON.stringify(e));
 }
 
+/** COPY FROM STDIN of `data` on `c`; returns the seconds it took. */
+async function timedCopyIn(c: Client, sql: string, data: string | Buffer): Promise<number> {
+  const t = process.hrtime.bigint();
+  const stream = c.query(copyFrom(sql));
+  await new Promise<void>((resolve, reject) => {
+    stream.on('finish', () => resolve());
+    stream.on('error', reject);
+    stream.end(data);
+  });
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
 async function measureIngest(url: string, quick: boolean, log: (m: string) => void): Promise<BenchRow[]> {
   const n = quick ? 5000 : 50_000;
   const batch = 500;
@@ -513,10 +527,7 @@ async function measureIngest(url: string, quick: boolean, log: (m: string) => vo
   // load of a shared machine hits both sides alike; rates from the summed times.
   const rounds = quick ? 1 : 5;
   const messages = ingestEvents(n).map((m) => Buffer.from(m));
-  const ds = await connectDatabase(
-    { ...loadConfig(PlatformConfig, { ...process.env, DATABASE_URL: url }), DATABASE_STATEMENT_TIMEOUT_MS: 0 },
-    { applicationName: 'bench-history-ingest' },
-  );
+  const ds = await benchDataSource(url, 'bench-history-ingest');
   const c = new Client({ connectionString: url });
   await c.connect();
   let projectorSecs = 0;
@@ -570,14 +581,7 @@ async function measureIngest(url: string, quick: boolean, log: (m: string) => vo
             ].join('\t'),
           )
           .join('\n') + '\n';
-      const tc = process.hrtime.bigint();
-      const stream = c.query(copyFrom(`COPY history.entries (${ENTRY_COLUMNS}) FROM STDIN`));
-      await new Promise<void>((resolve, reject) => {
-        stream.on('finish', () => resolve());
-        stream.on('error', reject);
-        stream.end(text);
-      });
-      copySecs += Number(process.hrtime.bigint() - tc) / 1e9;
+      copySecs += await timedCopyIn(c, `COPY history.entries (${ENTRY_COLUMNS}) FROM STDIN`, text);
       copied += rows.length;
     }
     // The projector's other rows (entity state, daily and relation counters) of the ingest organisation, as one
@@ -597,14 +601,7 @@ async function measureIngest(url: string, quick: boolean, log: (m: string) => vo
       });
       const data = Buffer.concat(chunks);
       otherRows += data.toString('utf8').split('\n').length - 1;
-      const tc = process.hrtime.bigint();
-      const stream = c.query(copyFrom(`COPY history.${table} (${cols.map((x) => x.column_name).join(', ')}) FROM STDIN`));
-      await new Promise<void>((resolve, reject) => {
-        stream.on('finish', () => resolve());
-        stream.on('error', reject);
-        stream.end(data);
-      });
-      otherSecs += Number(process.hrtime.bigint() - tc) / 1e9;
+      otherSecs += await timedCopyIn(c, `COPY history.${table} (${cols.map((x) => x.column_name).join(', ')}) FROM STDIN`, data);
     }
   } finally {
     await c.end();
