@@ -87,6 +87,11 @@ describe('validator catches', () => {
     expect(out).toContain('readOnlyRootFilesystem must be true');
   });
 
+  it('a producer without a PodDisruptionBudget', () => {
+    const out = mutate((o) => o.splice(o.indexOf(find(o, 'PodDisruptionBudget', 'wallet')), 1));
+    expect(out).toContain('Deployment/wallet: producer has no PodDisruptionBudget');
+  });
+
   it('a Dockerfile whose APP list lost an app', () => {
     const text = fs.readFileSync(DOCKERFILE, 'utf8').replace('|wallet|', '|');
     expect(formatFindings(checkDockerfile(text))).toContain('differ from tools/k8s/app-catalogue.ts');

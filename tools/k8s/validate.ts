@@ -428,10 +428,10 @@ class Checker {
         this.fail(pdb, 'selector matches no Deployment pod template');
       if (pdb.spec?.minAvailable !== undefined && pdb.spec?.maxUnavailable !== undefined) this.fail(pdb, 'set either minAvailable or maxUnavailable');
     }
-    for (const app of APPS.filter((a) => a.kind === 'projector')) {
+    for (const app of APPS) {
       const d = this.find('Deployment', app.name);
       if (d && !this.all('PodDisruptionBudget').some((p) => labelsMatch(p.spec?.selector?.matchLabels, d.spec?.template?.metadata?.labels)))
-        this.fail(d, 'projector has no PodDisruptionBudget');
+        this.fail(d, `${app.kind} has no PodDisruptionBudget`);
     }
   }
 
