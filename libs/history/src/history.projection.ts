@@ -21,6 +21,13 @@ export const HISTORY_TOPICS: readonly string[] = [
 
 const SESSION_TYPES: ReadonlySet<string> = new Set(HISTORY_SESSION_ENTITY_TYPES);
 
+/**
+ * Advisory lock class of the history entity state: `(HISTORY_ENTITY_LOCK, hashtext(organisationId || '/' || entityId))`,
+ * held by a batch transaction from before it reads an entity's state until it commits. Two entities sharing a
+ * hash only serialize their writers.
+ */
+export const HISTORY_ENTITY_LOCK = 1732000060;
+
 const entityKey = (org: string, id: string) => `${org}\u0000${id}`;
 
 function sameState(a: EntityState, b: EntityState): boolean {
@@ -36,7 +43,9 @@ const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 
 /**
  * Set-based writer of one batch (inside the runner's transaction):
- * 1. locks and loads the state of the batch's entities, merges the drafts in memory (one upsert per entity);
+ * 1. locks the batch's entities (advisory locks: they exist before the entity row, so batches of two partitions
+ *    for the same new entity are serialized, the later one merging onto the earlier one's committed state), loads
+ *    their state, merges the drafts in memory (one upsert per entity);
  * 2. inserts the entries with their entity's final relations and search text (ON CONFLICT (id) DO NOTHING);
  * 3. re-stamps the older entries of entities whose state changed (a proof's credentials arrive with
  *    `proof.shared`; `proof.claims-removed` purges claim segments from every entry of the proof);
@@ -60,6 +69,15 @@ export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventE
     else byEntity.set(k, [d]);
   }
   const keys = [...byEntity.values()].map((ds) => ds[0]);
+  // The entity lock exists before the entity row: a batch of another partition for the same (new) entity waits
+  // here until this transaction commits, then reads the committed state (READ COMMITTED) and merges onto it.
+  // Taken in one sorted order, so two batches never wait on each other's locks.
+  if (keys.length) {
+    await tx.query(
+      `SELECT pg_advisory_xact_lock($1, h) FROM (SELECT DISTINCT hashtext(o || '/' || i) AS h FROM unnest($2::text[], $3::text[]) AS k(o, i) ORDER BY 1) l`,
+      [HISTORY_ENTITY_LOCK, keys.map((d) => d.organisationId), keys.map((d) => d.entityId)],
+    );
+  }
   const prevRows: {
     organisation_id: string;
     entity_id: string;
@@ -178,6 +196,7 @@ export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventE
          FROM upd u, unnest(u.related_ids) AS r
         WHERE r <> u.entity_id AND NOT (r = ANY (u.old_related))
         GROUP BY 1, 2, 3, 4, 5, 6
+        ORDER BY 1, 2, 3, 4, 5, 6
        ON CONFLICT (organisation_id, related_id, day, entity_type, action, source) DO UPDATE SET n = c.n + EXCLUDED.n`,
       [
         JSON.stringify(
