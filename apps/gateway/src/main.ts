@@ -4,19 +4,21 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { applyHttpHardening, secureRootModule } from '@cep/auth';
 import { APP_CONFIG, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
 import type { GatewayConfig } from './gateway.config';
+import { GatewayExceptionFilter } from './common/read-model-error.filter';
 import { GatewayModule } from './gateway.module';
 
 async function main(): Promise<void> {
   process.env.TZ = 'UTC';
   const log = new Logger('gateway');
   try {
-    // GatewayModule + rate limiting per token (429 + Retry-After) + the safe global exception filter.
-    const app = await NestFactory.create<NestExpressApplication>(secureRootModule(GatewayModule), { logger: ['error', 'warn'], bodyParser: false });
+    // GatewayModule + rate limiting per token (429 + Retry-After); GatewayExceptionFilter below is the one error filter.
+    const app = await NestFactory.create<NestExpressApplication>(secureRootModule(GatewayModule, { exceptionFilter: false }), { logger: ['error', 'warn'], bodyParser: false });
     const cfg = app.get<GatewayConfig>(APP_CONFIG);
     // helmet, CORS only for CORS_ORIGINS, JSON body cap (413), clean JSON for body-parser errors. See docs/security.md.
     applyHttpHardening(app, cfg);
     app.set('query parser', 'extended');
     app.useGlobalPipes(new PlatformValidationPipe());
+    app.useGlobalFilters(new GatewayExceptionFilter());
     app.enableShutdownHooks();
     await app.listen(cfg.PORT, '0.0.0.0');
     log.info('gateway started', { port: cfg.PORT });

@@ -1,5 +1,5 @@
 import { UUID_RE } from '@cep/contracts';
-import { EventLogError } from './event-log-filter';
+import { EventLogError, EventLogErrorCode } from './event-log.errors';
 
 /** Keyset position of the newest-first query: the last item's (timestamp, _id). */
 export interface EventLogCursor {
@@ -13,7 +13,7 @@ export function encodeCursor(c: EventLogCursor): string {
 }
 
 export function decodeCursor(raw: string): EventLogCursor {
-  const bad = () => new EventLogError('INVALID_CURSOR', 'cursor', raw, 'cursor is not a cursor returned by this API');
+  const bad = () => EventLogError.invalidInput(EventLogErrorCode.InvalidCursor, 'cursor', raw, 'cursor is not a cursor returned by this API');
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(raw)) throw bad();
   let parsed: { v?: unknown; t?: unknown; i?: unknown };
   try {
@@ -30,10 +30,11 @@ export function decodeCursor(raw: string): EventLogCursor {
  * A decimal string of a non-negative 64-bit integer.
  */
 export function parseStreamPosition(raw: string, param = 'Last-Event-ID'): bigint {
+  const location = param === 'Last-Event-ID' ? 'headers' : 'query';
   if (!/^\d{1,19}$/.test(raw.trim())) {
-    throw new EventLogError('INVALID_EVENT_ID', param, raw, `${param} must be the id of an event received from this stream`);
+    throw EventLogError.invalidInput(EventLogErrorCode.InvalidEventId, param, raw, `${param} must be the id of an event received from this stream`, location);
   }
   const n = BigInt(raw.trim());
-  if (n > 9223372036854775807n) throw new EventLogError('INVALID_EVENT_ID', param, raw, `${param} is out of range`);
+  if (n > 9223372036854775807n) throw EventLogError.invalidInput(EventLogErrorCode.InvalidEventId, param, raw, `${param} is out of range`, location);
   return n;
 }

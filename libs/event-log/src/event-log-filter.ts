@@ -1,3 +1,5 @@
+import { EventLogError, EventLogErrorCode } from './event-log.errors';
+
 /** Filters of the event log (seed 001 facts: the query body of the reference product). All optional; AND-combined. */
 export interface EventLogFilter {
   /** Published `eventType`, any of. */
@@ -62,25 +64,10 @@ export const GROUP_BY_PATHS: Readonly<Record<string, string>> = {
 
 export const GROUP_BY_PATH_NAMES = Object.keys(GROUP_BY_PATHS);
 
-export type EventLogErrorCode = 'INVALID_CURSOR' | 'INVALID_RANGE' | 'INVALID_GROUP_BY' | 'INVALID_EVENT_ID';
-
-/** Typed error of the event-log queries; the gateway maps it once to a 400 naming `param`. */
-export class EventLogError extends Error {
-  constructor(
-    readonly code: EventLogErrorCode,
-    readonly param: string,
-    readonly value: unknown,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EventLogError';
-  }
-}
-
 /** Checks that do not fit a per-field decorator. Throws {@link EventLogError}. */
 export function assertValidFilter(f: EventLogFilter): void {
   if (f.fromTimestamp !== undefined && f.toTimestamp !== undefined && f.fromTimestamp > f.toTimestamp) {
-    throw new EventLogError('INVALID_RANGE', 'fromTimestamp', f.fromTimestamp, 'fromTimestamp must not be after toTimestamp');
+    throw EventLogError.invalidInput(EventLogErrorCode.InvalidRange, 'fromTimestamp', f.fromTimestamp, 'fromTimestamp must not be after toTimestamp');
   }
 }
 

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { PublishedSessionEvent } from '@cep/contracts';
 import { decodeCursor, encodeCursor } from './event-log-cursor';
-import { assertValidFilter, EventLogError, filterSql, GROUP_BY_PATHS, type EventLogFilter } from './event-log-filter';
+import { EventLogError, EventLogErrorCode } from './event-log.errors';
+import { assertValidFilter, filterSql, GROUP_BY_PATHS, type EventLogFilter } from './event-log-filter';
 import { inPublishedOrder } from './published-order';
 
 export interface EventLogPage {
@@ -62,7 +63,7 @@ export class EventLogQueryService {
   async groupBy(organisationId: string, filter: EventLogFilter, path: string, limit?: number): Promise<EventLogGroup[]> {
     assertValidFilter(filter);
     const expr = Object.prototype.hasOwnProperty.call(GROUP_BY_PATHS, path) ? GROUP_BY_PATHS[path] : undefined;
-    if (!expr) throw new EventLogError('INVALID_GROUP_BY', 'groupBy', path, `groupBy must be one of: ${Object.keys(GROUP_BY_PATHS).join(', ')}`);
+    if (!expr) throw EventLogError.invalidInput(EventLogErrorCode.InvalidGroupBy, 'groupBy', path, `groupBy must be one of: ${Object.keys(GROUP_BY_PATHS).join(', ')}`, 'query');
     const { where, params } = filterSql(organisationId, filter);
     let lim = '';
     if (limit !== undefined) {

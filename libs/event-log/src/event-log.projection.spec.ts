@@ -1,6 +1,7 @@
 import { buildEvent, EVENT_REGISTRY, parseEvent, SessionKey, SessionVerification, SessionWallet, type EventEnvelope } from '@cep/contracts';
 import { decodeCursor, encodeCursor, parseStreamPosition } from './event-log-cursor';
-import { assertValidFilter, EventLogError, filterSql, GROUP_BY_PATHS } from './event-log-filter';
+import { assertValidFilter, filterSql, GROUP_BY_PATHS } from './event-log-filter';
+import { EventLogError } from './event-log.errors';
 import { eventLogProjection, toEventLogRow } from './event-log.projection';
 import { inPublishedOrder } from './published-order';
 
@@ -108,7 +109,7 @@ describe('inPublishedOrder', () => {
 
 describe('filters and cursors', () => {
   it('fromTimestamp after toTimestamp is an error naming fromTimestamp; equal bounds are fine (inclusive)', () => {
-    expect(() => assertValidFilter({ fromTimestamp: 2, toTimestamp: 1 })).toThrow(expect.objectContaining({ param: 'fromTimestamp' }));
+    expect(() => assertValidFilter({ fromTimestamp: 2, toTimestamp: 1 })).toThrow(expect.objectContaining({ details: [expect.objectContaining({ param: 'fromTimestamp' })] }));
     expect(() => assertValidFilter({ fromTimestamp: 1, toTimestamp: 1 })).not.toThrow();
   });
 

@@ -1,5 +1,6 @@
 export * from './event-log.projection';
 export * from './event-log-filter';
+export * from './event-log.errors';
 export * from './event-log-cursor';
 export * from './event-log-query.service';
 export * from './published-order';

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, filterHash, type HistoryCursor } from './history-cursor';
+import { HistoryError } from './history.errors';
 import {
   SEARCH_TYPE_NAMES,
   SEARCH_TYPES,
@@ -55,20 +56,6 @@ export interface HistoryFreshness {
   newestEventTime: Date | null;
   /** now - newestEventTime, in ms. */
   lagMs: number | null;
-}
-
-export enum HistoryErrorCode {
-  NOT_FOUND = 'HISTORY_ENTRY_NOT_FOUND',
-  INVALID_CURSOR = 'HISTORY_INVALID_CURSOR',
-}
-
-export class HistoryError extends Error {
-  constructor(
-    readonly code: HistoryErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const SORT_COLUMNS: Record<HistorySortField, string | null> = {
@@ -305,9 +292,9 @@ export class HistoryQueryService {
     let cursor: HistoryCursor | null = null;
     if (query.cursor) {
       cursor = decodeCursor(query.cursor);
-      if (!cursor) throw new HistoryError(HistoryErrorCode.INVALID_CURSOR, 'cursor is malformed');
+      if (!cursor) throw HistoryError.invalidCursor(query.cursor, 'cursor is malformed');
       if (cursor.f !== fh || cursor.sort !== sort || cursor.dir !== dir) {
-        throw new HistoryError(HistoryErrorCode.INVALID_CURSOR, 'cursor belongs to a query with other filters or another sort');
+        throw HistoryError.invalidCursor(query.cursor, 'cursor belongs to a query with other filters or another sort');
       }
       const cmp = dir === 'DESC' ? '<' : '>';
       if (!col) {
@@ -366,7 +353,7 @@ export class HistoryQueryService {
       `SELECT ${LIST_COLUMNS}, metadata FROM history.entries WHERE id = $1 AND organisation_id = $2`,
       [id, organisationId],
     );
-    if (!rows.length) throw new HistoryError(HistoryErrorCode.NOT_FOUND, `history entry ${id} not found`);
+    if (!rows.length) throw HistoryError.notFound(id);
     return { ...toItem(rows[0]), metadata: rows[0].metadata ?? {} };
   }
 

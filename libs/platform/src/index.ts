@@ -5,4 +5,5 @@ export * from './database';
 export * from './logger';
 export * from './backoff';
 export * from './failpoint';
+export * from './read-model.error';
 export * from './nest';

@@ -1,22 +1,15 @@
+import { ReadModelError, type ReadErrorDetail } from '@cep/platform';
+
 /** One offending input, in the shape of the platform's 400 details. */
-export interface ReportErrorDetail {
-  value: unknown;
-  msg: string;
-  param: string;
-  location: 'body' | 'query' | 'headers';
-}
+export type ReportErrorDetail = ReadErrorDetail & { location: 'body' | 'query' | 'headers' };
 
 export enum ReportErrorCode {
-  InvalidRequest = 'VALIDATION_ERROR',
+  InvalidRequest = 'REPORT_INVALID_REQUEST',
 }
 
-/** A report request the service cannot answer; mapped once to a 400 by the gateway. */
-export class ReportError extends Error {
-  constructor(
-    readonly details: ReportErrorDetail[],
-    readonly code: ReportErrorCode = ReportErrorCode.InvalidRequest,
-  ) {
-    super(details.length ? `${details[0].param}: ${details[0].msg}` : 'invalid report request');
-    this.name = 'ReportError';
+/** A report request the service cannot answer (every problem as a field detail); mapped once to a 400 by the gateway. */
+export class ReportError extends ReadModelError<ReportErrorCode> {
+  constructor(details: ReportErrorDetail[]) {
+    super(ReportErrorCode.InvalidRequest, details.length ? `${details[0].param}: ${details[0].msg}` : 'invalid report request', details);
   }
 }

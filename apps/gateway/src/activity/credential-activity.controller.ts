@@ -1,8 +1,7 @@
-import { Controller, Get, Inject, Param, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ActivityQueryService } from '@cep/activity';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
-import { ActivityErrorFilter } from './activity-error.filter';
 import { ActivityIdParamDto } from './activity-id-param.dto';
 import { ActivityListQueryDto } from './activity-list-query.dto';
 import { ActivityStatsQueryDto } from './activity-stats-query.dto';
@@ -13,7 +12,6 @@ import { validationFailed } from '@cep/platform';
  * issuing organisation sees every event of the issuances it sent, including claims made by recipients.
  */
 @Controller('v1/activity/credentials')
-@UseFilters(ActivityErrorFilter)
 @RequireScopes('activity:read')
 export class CredentialActivityController {
   private readonly service: ActivityQueryService;

@@ -1,17 +1,15 @@
-import { Body, Controller, HttpCode, Inject, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
 import { EventLogQueryService, type EventLogGroup, type EventLogPage } from '@cep/event-log';
 import { validationFailed } from '@cep/platform';
 import { assertSameOrganisation } from '../common/tenant';
-import { EventLogErrorFilter } from './event-log-error.filter';
 import { EventQueryBodyDto, EventQueryParamsDto, toEventLogFilter } from './event-filter.dto';
 
 export const DEFAULT_EVENT_QUERY_LIMIT = 100;
 
 /** `POST /v1/events/query`: the raw session events (seed 001 shape), newest first, or grouped counts with `?groupBy=`. */
 @Controller('v1/events')
-@UseFilters(EventLogErrorFilter)
 export class EventLogQueryController {
   private readonly service: EventLogQueryService;
 

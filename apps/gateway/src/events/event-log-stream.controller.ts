@@ -1,9 +1,8 @@
-import { Controller, Get, Headers, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
 import { assertValidFilter, parseStreamPosition } from '@cep/event-log';
 import { assertSameOrganisation } from '../common/tenant';
-import { EventLogErrorFilter } from './event-log-error.filter';
 import { EventLogStreamService } from './event-log-stream.service';
 import { EventStreamQueryDto, toEventLogFilter } from './event-filter.dto';
 
@@ -13,7 +12,6 @@ import { EventStreamQueryDto, toEventLogFilter } from './event-filter.dto';
  * `?lastEventId=`) to receive everything after it, exactly once.
  */
 @Controller('v1/events')
-@UseFilters(EventLogErrorFilter)
 export class EventLogStreamController {
   constructor(private readonly streams: EventLogStreamService) {}
 

@@ -1,7 +1,7 @@
-import { Controller, Get, HttpException, HttpStatus, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
-import { HistoryError, HistoryErrorCode, HistoryQueryService, type HistoryDetail, type HistoryListQuery } from '@cep/history';
+import { HistoryQueryService, type HistoryDetail, type HistoryListQuery } from '@cep/history';
 import { Clock, validationFailed } from '@cep/platform';
 import { assertSameOrganisation } from '../common/tenant';
 import { HistoryListQueryDto } from './history-list-query.dto';
@@ -45,18 +45,6 @@ export function toHistoryListQuery(organisationId: string, q: HistoryListQueryDt
   };
 }
 
-function toHttp(err: unknown, cursor?: string): never {
-  if (err instanceof HistoryError) {
-    if (err.code === HistoryErrorCode.INVALID_CURSOR) {
-      throw validationFailed([{ value: cursor ?? null, msg: err.message, param: 'cursor', location: 'query' }], `cursor: ${err.message}`);
-    }
-    if (err.code === HistoryErrorCode.NOT_FOUND) {
-      throw new HttpException({ statusCode: 404, code: err.code, message: err.message }, HttpStatus.NOT_FOUND);
-    }
-  }
-  throw err;
-}
-
 @Controller('api/history/v1')
 export class HistoryController {
   private readonly service: HistoryQueryService;
@@ -77,7 +65,7 @@ export class HistoryController {
       throw validationFailed([{ value: q.page, msg: 'page and cursor are alternatives; send one', param: 'page', location: 'query' }]);
     }
     const [page, fresh] = await Promise.all([
-      this.service.list(toHistoryListQuery(p.organisationId, q)).catch((e) => toHttp(e, q.cursor)),
+      this.service.list(toHistoryListQuery(p.organisationId, q)),
       this.service.freshness(this.clock.now()),
     ]);
     if (fresh.newestEventTime) {
@@ -92,6 +80,6 @@ export class HistoryController {
   @RequireScopes('history:read')
   async get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<HistoryDetail> {
     if (!UUID.test(id)) throw validationFailed([{ value: id, msg: 'id must be a UUID', param: 'id', location: 'params' }]);
-    return this.service.get(p.organisationId, id.toLowerCase()).catch((e) => toHttp(e));
+    return this.service.get(p.organisationId, id.toLowerCase());
   }
 }

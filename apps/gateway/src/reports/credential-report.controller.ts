@@ -1,7 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
-import { validationFailed } from '@cep/platform';
-import { ReportError, ReportQueryService, reportToCsv, type ReportPage } from '@cep/reports';
+import { ReportQueryService, reportToCsv, type ReportPage } from '@cep/reports';
 import { assertSameOrganisation } from '../common/tenant';
 import { CredentialReportRequestDto } from './credential-report-request.dto';
 
@@ -20,9 +19,7 @@ export class CredentialReportController {
     @Res({ passthrough: true }) res: HeaderSink,
   ): Promise<ReportPage | string> {
     assertSameOrganisation(p, body.organisationId);
-    let page: ReportPage;
-    try {
-      page = await this.reports.report({
+    const page = await this.reports.report({
         organisationId: p.organisationId,
         timezoneOffset: body.timezoneOffset,
         timeZone: body.timeZone,
@@ -32,10 +29,6 @@ export class CredentialReportController {
         limit: body.limit,
         cursor: body.cursor,
       });
-    } catch (err) {
-      if (err instanceof ReportError) throw validationFailed(err.details, err.message);
-      throw err;
-    }
     if (body.format === 'csv' || (body.format === undefined && wantsCsv(accept))) {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="credential-report-${body.startDate}-${body.endDate}.csv"`);
