@@ -1,5 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
-import { ProjectionRebuilds1732000070000, ProjectionRuntime1732000000000 } from '@cep/messaging';
+import { DeadLetterPublished1732000080000, ProjectionRebuilds1732000070000, ProjectionRuntime1732000000000 } from '@cep/messaging';
 import { HistoryEntries1732000001000, HistorySearchColumnsRelatedCounts1732000002000 } from '@cep/history';
 import { ReportDailyCounts1732000030000 } from '@cep/reports';
 import { EventLog1732000050000 } from '@cep/event-log';
@@ -14,6 +14,7 @@ import { IssuerOfferDeadlines1732000010000 } from '../../apps/issuer/src/migrati
 export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   ProjectionRuntime1732000000000,
   ProjectionRebuilds1732000070000,
+  DeadLetterPublished1732000080000,
   ProducerStores1732000000100,
   IssuerOfferDeadlines1732000010000,
   HistoryEntries1732000001000,

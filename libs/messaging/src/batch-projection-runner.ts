@@ -1,7 +1,8 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { deadLetterTopic, EVENT_REGISTRY, parseEvent, type EventEnvelope, type RejectionReason } from '@cep/contracts';
 import { backoffMs, errorFields, failpoint, isTransientDbError, Logger, sleep } from '@cep/platform';
+import { DeadLetterRelay } from './dead-letter-relay';
 import { checkpointName, type Projection } from './projection';
 import { ProjectionMetrics } from './projection-metrics';
 import { ensureTopics } from './topic-admin';
@@ -96,7 +97,7 @@ interface Parsed {
  */
 export class BatchProjectionRunner {
   private consumer?: Consumer;
-  private dlqProducer?: Producer;
+  private dlqRelay?: DeadLetterRelay;
   private stopping = false;
   private lagTimer?: NodeJS.Timeout;
   private lagAdmin?: Admin;
@@ -127,13 +128,14 @@ export class BatchProjectionRunner {
 
   async start(): Promise<void> {
     this.stopping = false;
-    // A missing dead-letter topic would block the partition at the first poison message: create it up front
+    // A missing dead-letter topic would hold the dead letters' copies in the table: create it up front
     // (where the principal may not create topics, the deployment's topic Job must have created it).
     await ensureTopics(this.kafka, [{ topic: deadLetterTopic(this.opts.groupId), numPartitions: 1 }]).catch((err) =>
       this.log.warn('could not ensure the dead-letter topic', { ...errorFields(err), topic: deadLetterTopic(this.opts.groupId) }),
     );
-    this.dlqProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await this.dlqProducer.connect();
+    // Dead letters are recorded in the batch transaction; this relay copies them to the topic (outbox pattern).
+    this.dlqRelay = new DeadLetterRelay(this.kafka, this.ds, { groupId: this.opts.groupId, logger: this.log });
+    this.dlqRelay.start();
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
       sessionTimeout: this.opts.sessionTimeoutMs ?? 30000,
@@ -184,7 +186,7 @@ export class BatchProjectionRunner {
     this.lagAdmin = undefined;
     await Promise.all([...this.kafkaCommits.values()].map((c) => c.inflight));
     await this.consumer?.disconnect().catch((err) => this.log.warn('consumer disconnect failed', errorFields(err)));
-    await this.dlqProducer?.disconnect().catch(() => undefined);
+    await this.dlqRelay?.stop();
     this.joined = false;
     this.log.info('consumer stopped: batch finished or abandoned, left the group');
   }
@@ -261,7 +263,6 @@ export class BatchProjectionRunner {
 
     const hb = setInterval(() => void p.heartbeat().catch(() => undefined), 2000);
     try {
-      if (dead.length) await this.publishDeadLetters(dead);
       const ok = await this.withRetries(p, () => this.commitBatch(batch.topic, batch.partition, parsed, dead, lastOffset));
       if (!ok) return;
     } catch (err) {
@@ -344,7 +345,6 @@ export class BatchProjectionRunner {
         if (!ok) return false;
       } catch (err) {
         const dl = this.deadLetterForEvent(topic, partition, item, err);
-        await this.publishDeadLetters([dl]);
         const ok = await this.withRetries(p, () => this.commitBatch(topic, partition, [], [...pendingDead, dl], item.offset));
         if (!ok) return false;
       }
@@ -439,6 +439,7 @@ export class BatchProjectionRunner {
       for (const e of events) this.metrics.projected.inc({ projection: this.projection.name, type: e.type });
       if (skippedDup.n) this.metrics.duplicates.inc({ projection: this.projection.name }, skippedDup.n);
       for (const d of newDead) this.metrics.deadLetters.inc({ projection: this.projection.name, reason: d.reason });
+      if (newDead.length) this.dlqRelay?.wake();
     } catch (err) {
       if (tx.isTransactionActive) await tx.rollbackTransaction().catch(() => undefined);
       throw err;
@@ -497,29 +498,6 @@ export class BatchProjectionRunner {
       key: item.event.subject,
       value: JSON.stringify(item.event),
     };
-  }
-
-  /** Dead-letter topic: original coordinates and the reason travel in headers; the value is the original bytes. */
-  private async publishDeadLetters(dead: DeadLetter[]): Promise<void> {
-    if (!dead.length || !this.dlqProducer) return;
-    await this.dlqProducer.send({
-      topic: deadLetterTopic(this.opts.groupId),
-      acks: -1,
-      messages: dead.map((d) => ({
-        key: d.key,
-        value: d.value,
-        headers: {
-          'x-original-topic': d.topic,
-          'x-original-partition': String(d.partition),
-          'x-original-offset': d.offset,
-          'x-dead-letter-reason': d.reason,
-          'x-dead-letter-error': d.error.slice(0, 1000),
-          'x-consumer-group': this.opts.groupId,
-          ...(d.eventId ? { ce_id: d.eventId } : {}),
-          ...(d.eventType ? { ce_type: d.eventType } : {}),
-        },
-      })),
-    });
   }
 
   private async recordDeadLetters(tx: QueryRunner, dead: DeadLetter[]): Promise<void> {

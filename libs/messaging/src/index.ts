@@ -5,6 +5,8 @@ export * from './outbox';
 export * from './projection';
 export * from './projection-metrics';
 export * from './batch-projection-runner';
+export * from './dead-letter-relay';
 export * from './migrations/1732000000000-projection-runtime';
 export * from './nest';
 export * from './migrations/1732000070000-projection-rebuilds';
+export * from './migrations/1732000080000-dead-letter-published';

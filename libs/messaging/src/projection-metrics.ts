@@ -16,7 +16,7 @@ export class ProjectionMetrics {
   constructor(readonly registry: Registry = new Registry()) {
     this.projected = new Counter({ name: 'cep_events_projected_total', help: 'Events applied to the read model', labelNames: ['projection', 'type'], registers: [registry] });
     this.duplicates = new Counter({ name: 'cep_events_duplicate_total', help: 'Redelivered events skipped by id', labelNames: ['projection'], registers: [registry] });
-    this.deadLetters = new Counter({ name: 'cep_dead_letters_total', help: 'Messages sent to the dead-letter topic', labelNames: ['projection', 'reason'], registers: [registry] });
+    this.deadLetters = new Counter({ name: 'cep_dead_letters_total', help: 'Messages dead-lettered (recorded in projection.dead_letters; copied to the dead-letter topic by the relay)', labelNames: ['projection', 'reason'], registers: [registry] });
     this.retries = new Counter({ name: 'cep_batch_retries_total', help: 'Batch retries after transient errors', labelNames: ['projection'], registers: [registry] });
     this.batchSize = new Histogram({ name: 'cep_batch_size', help: 'Messages per batch', labelNames: ['projection'], buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000], registers: [registry] });
     this.batchDuration = new Histogram({ name: 'cep_batch_duration_seconds', help: 'Batch processing time', labelNames: ['projection'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
