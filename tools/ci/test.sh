@@ -19,6 +19,19 @@ if [ -n "$CI" ] || [ ! -d node_modules ] || [ package-lock.json -nt node_modules
   npm install --no-audit --no-fund
 fi
 
+# promtool (Debian package `prometheus`) for the alert-rule unit tests; installed when missing and possible.
+for t in $tiers; do
+  if [ "$t" = unit ] && ! command -v promtool > /dev/null; then
+    step "promtool (Debian package prometheus)"
+    if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus > /dev/null) \
+        || echo "could not install prometheus: the promtool checks will fail under CI=true" >&2
+    else
+      echo "promtool missing and not installable here (needs root + apt-get): install the prometheus package" >&2
+    fi
+  fi
+done
+
 started_kafka=""
 # KEEP_KAFKA=1 from the caller keeps the broker this script starts; the export below (for the Jest tiers) must not.
 keep_kafka_after="${KEEP_KAFKA:-}"

@@ -92,6 +92,15 @@ describe('validator catches', () => {
     expect(out).toContain('Deployment/wallet: producer has no PodDisruptionBudget');
   });
 
+  it('an app whose metrics no ServiceMonitor scrapes, or on a port its Service lacks', () => {
+    const out = mutate((o) => {
+      o.splice(o.indexOf(find(o, 'ServiceMonitor', 'wallet')), 1);
+      find(o, 'ServiceMonitor', 'issuer').spec.endpoints[0].port = 'metrics';
+    });
+    expect(out).toContain('Deployment/wallet: no ServiceMonitor selects its Service');
+    expect(out).toContain('ServiceMonitor/issuer: endpoint port metrics is not a named port of Service/issuer');
+  });
+
   it('a Dockerfile whose APP list lost an app', () => {
     const text = fs.readFileSync(DOCKERFILE, 'utf8').replace('|wallet|', '|');
     expect(formatFindings(checkDockerfile(text))).toContain('differ from tools/k8s/app-catalogue.ts');

@@ -4,8 +4,8 @@
  *  1. renders each Kustomize target (k8s/base, k8s/overlays/dev, k8s/overlays/prod) with `kubectl kustomize`
  *     (or a standalone `kustomize build` when kubectl is missing; KUSTOMIZE_BIN=/path/to/kustomize forces it);
  *  2. validates every rendered object against the Kubernetes OpenAPI JSON schemas shipped, precompiled for ajv,
- *     by the npm packages `kubernetes-models` (core kinds) and `@kubernetes-models/keda` (ScaledObject,
- *     TriggerAuthentication);
+ *     by the npm packages `kubernetes-models` (core kinds), `@kubernetes-models/keda` (ScaledObject,
+ *     TriggerAuthentication) and `@kubernetes-models/prometheus-operator` (ServiceMonitor, PrometheusRule);
  *  3. cross-checks what a schema cannot see: selectors vs pod labels, probe and Service ports vs container ports,
  *     env references vs ConfigMap/Secret keys, security context, autoscaler targets, KEDA replicas vs partitions,
  *     and that every app of tools/k8s/app-catalogue.ts is deployed.
@@ -51,12 +51,14 @@ export interface RenderTarget {
   externalSecrets: Record<string, readonly string[]>;
   /** Every image must carry an explicit tag other than `latest` (or a digest). */
   pinnedImages: boolean;
+  /** The monitoring component is included: a ServiceMonitor per app, the PrometheusRule, the Grafana dashboard. */
+  monitoring: boolean;
 }
 
 export const TARGETS: readonly RenderTarget[] = [
-  { name: 'base', dir: 'k8s/base', autoscaling: true, projectorMaxReplicas: DEFAULT_PARTITIONS, externalSecrets: { [SECRET]: SECRET_KEYS }, pinnedImages: false },
-  { name: 'dev', dir: 'k8s/overlays/dev', autoscaling: false, externalSecrets: {}, pinnedImages: true },
-  { name: 'prod', dir: 'k8s/overlays/prod', autoscaling: true, projectorMaxReplicas: 12, externalSecrets: { [SECRET]: SECRET_KEYS }, pinnedImages: true },
+  { name: 'base', dir: 'k8s/base', autoscaling: true, projectorMaxReplicas: DEFAULT_PARTITIONS, externalSecrets: { [SECRET]: SECRET_KEYS }, pinnedImages: false, monitoring: false },
+  { name: 'dev', dir: 'k8s/overlays/dev', autoscaling: false, externalSecrets: {}, pinnedImages: true, monitoring: false },
+  { name: 'prod', dir: 'k8s/overlays/prod', autoscaling: true, projectorMaxReplicas: 12, externalSecrets: { [SECRET]: SECRET_KEYS }, pinnedImages: true, monitoring: true },
 ];
 
 // ---------------------------------------------------------------------------------------------------- rendering
@@ -126,6 +128,8 @@ const MODEL_SOURCES: Record<string, [string, string]> = {
   'policy/v1/PodDisruptionBudget': ['kubernetes-models/policy/v1', 'PodDisruptionBudget'],
   'keda.sh/v1alpha1/ScaledObject': ['@kubernetes-models/keda/keda.sh/v1alpha1', 'ScaledObject'],
   'keda.sh/v1alpha1/TriggerAuthentication': ['@kubernetes-models/keda/keda.sh/v1alpha1', 'TriggerAuthentication'],
+  'monitoring.coreos.com/v1/ServiceMonitor': ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1', 'ServiceMonitor'],
+  'monitoring.coreos.com/v1/PrometheusRule': ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1', 'PrometheusRule'],
 };
 
 export const SUPPORTED_KINDS = Object.keys(MODEL_SOURCES);
@@ -141,7 +145,7 @@ function loadModels(): Record<string, ModelClass> {
       loaded[key] = require(mod)[name];
     } catch (err: any) {
       throw new Error(
-        `cannot load ${mod} (${err?.message}): the schema validation needs the dev dependencies kubernetes-models@^4.5.1 and @kubernetes-models/keda@^0.4.2`,
+        `cannot load ${mod} (${err?.message}): the schema validation needs the dev dependencies kubernetes-models, @kubernetes-models/keda and @kubernetes-models/prometheus-operator`,
       );
     }
     if (typeof loaded[key] !== 'function') throw new Error(`${mod} does not export ${name}`);
@@ -262,6 +266,7 @@ class Checker {
     this.checkDisruptionBudgets();
     this.checkAutoscaling();
     this.checkJobs();
+    this.checkMonitoring();
     return this.findings;
   }
 
@@ -550,6 +555,33 @@ class Checker {
         for (const k of needs) if (!env.has(k)) this.fail(job, `env ${k} is not provided`);
       }
     }
+  }
+  private checkMonitoring(): void {
+    const monitors = this.all('ServiceMonitor');
+    const rules = this.all('PrometheusRule');
+    if (!this.target.monitoring) {
+      for (const o of [...monitors, ...rules]) this.fail(o, `${this.target.name} does not include the monitoring component`);
+      return;
+    }
+    if (rules.length !== 1) this.fail('PrometheusRule/-', `expected exactly one PrometheusRule, found ${rules.length}`);
+    for (const app of APPS) {
+      const svc = this.find('Service', app.name);
+      const sm = monitors.find((m) => labelsMatch(m.spec?.selector?.matchLabels, svc?.metadata?.labels));
+      if (!sm) {
+        this.fail(`Deployment/${app.name}`, 'no ServiceMonitor selects its Service (its metrics are not scraped)');
+        continue;
+      }
+      const named = new Set((svc?.spec?.ports ?? []).map((p: any) => p.name));
+      for (const ep of sm.spec?.endpoints ?? []) {
+        if (!named.has(ep.port)) this.fail(sm, `endpoint port ${ep.port} is not a named port of Service/${app.name}`);
+        if ((ep.path ?? '/metrics') !== '/metrics') this.fail(sm, `endpoint path must be /metrics, is ${ep.path}`);
+      }
+      if (!(sm.spec?.endpoints ?? []).length) this.fail(sm, 'has no endpoints');
+      if (sm.spec?.jobLabel === undefined && sm.metadata.name !== app.name)
+        this.fail(sm, `the job label (the Service name) must be the app name ${app.name}, which the alert rules use`);
+    }
+    const dashboards = this.all('ConfigMap').filter((c) => c.metadata?.labels?.grafana_dashboard === '1');
+    if (dashboards.length !== 1) this.fail('ConfigMap/-', `expected one ConfigMap labelled grafana_dashboard=1, found ${dashboards.length}`);
   }
 }
 

@@ -2,6 +2,7 @@ export * from './kafka-client';
 export * from './topic-admin';
 export * from './event-publisher';
 export * from './outbox';
+export * from './outbox-metrics';
 export * from './projection';
 export * from './projection-metrics';
 export * from './batch-projection-runner';

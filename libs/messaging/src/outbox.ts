@@ -3,6 +3,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@cep/contracts';
 import { errorFields, failpoint, isTransientDbError, backoffMs, sleep, Logger } from '@cep/platform';
 import { toOutgoingMessage, type EventPublisher, type OutgoingMessage } from './event-publisher';
+import type { OutboxMetrics } from './outbox-metrics';
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 function ident(schema: string): string {
@@ -64,6 +65,8 @@ export interface OutboxRelayOptions {
   /** Published rows older than this are deleted (ms); 0 keeps them. */
   retentionMs?: number;
   logger?: Logger;
+  /** Published and failed counts (the backlog gauges read the table themselves). */
+  metrics?: OutboxMetrics;
 }
 
 /**
@@ -156,6 +159,7 @@ export class OutboxRelay {
         if (n < this.batchSize) await this.waitForWork();
       } catch (err) {
         this.isLeader = false;
+        this.opts.metrics?.publishErrors.inc({ schema: this.opts.schema });
         // Readiness follows the database: a broker outage only delays publishing (rows wait in the outbox),
         // so the app keeps accepting commands.
         if (isTransientDbError(err)) this.healthy = false;
@@ -192,6 +196,7 @@ export class OutboxRelay {
       ]);
       await qr.commitTransaction();
       this.published += rows.length;
+      this.opts.metrics?.published.inc({ schema: this.opts.schema }, rows.length);
       return rows.length;
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);

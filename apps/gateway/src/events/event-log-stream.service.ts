@@ -40,6 +40,10 @@ export class EventLogStreamService implements OnModuleDestroy {
     this.query = new EventLogQueryService(ds);
     this.clients = new Gauge({ name: 'cep_event_stream_clients', help: 'Open event-log SSE streams', registers: [registry] });
     this.sent = new Counter({ name: 'cep_event_stream_events_sent_total', help: 'Events written to event-log SSE streams', registers: [registry] });
+    // The cap, so that saturation (clients / max) can be alerted on per pod.
+    new Gauge({ name: 'cep_event_stream_clients_max', help: 'Open event-log SSE streams allowed (EVENT_STREAM_MAX_CLIENTS)', registers: [registry] }).set(
+      cfg.EVENT_STREAM_MAX_CLIENTS,
+    );
   }
 
   /** Validates capacity, fixes the start position, writes the SSE headers and runs the client's loop until it disconnects. */

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AuthGuard, TokenVerifier, tokenVerifierProvider } from '@cep/auth';
-import { createKafka, EventPublisher, OutboxRelay } from '@cep/messaging';
+import { createKafka, EventPublisher, OutboxMetrics, OutboxRelay } from '@cep/messaging';
 import {
   APP_CONFIG,
   Clock,
@@ -57,9 +58,10 @@ export class ProducerCoreModule {
       { provide: EventPublisher, inject: [KAFKA], useFactory: (k: Kafka) => new EventPublisher(k) },
       {
         provide: OutboxRelay,
-        inject: [DataSource, EventPublisher, APP_CONFIG],
-        useFactory: (ds: DataSource, p: EventPublisher, cfg: ProducerConfig) =>
+        inject: [DataSource, EventPublisher, APP_CONFIG, METRICS_REGISTRY],
+        useFactory: (ds: DataSource, p: EventPublisher, cfg: ProducerConfig, registry: Registry) =>
           new OutboxRelay(ds, p, {
+            metrics: new OutboxMetrics(registry, ds, opts.schema),
             schema: opts.schema,
             databaseUrl: cfg.DATABASE_URL,
             batchSize: cfg.OUTBOX_BATCH_SIZE,
