@@ -168,16 +168,20 @@ export function reduceActivities(records: readonly ActivityRecordRow[]): Activit
       cur.latestEventId = r.id;
     }
     if (Date.parse(r.timestamp) < Date.parse(cur.startedAt)) cur.startedAt = r.timestamp;
-    if (isSend && (cur.sentAt === null || Date.parse(r.timestamp) < Date.parse(cur.sentAt))) cur.sentAt = r.timestamp;
-    if (r.eventType === 'CLAIMED' && (cur.claimedAt === null || Date.parse(r.timestamp) < Date.parse(cur.claimedAt))) {
-      cur.claimedAt = r.timestamp;
-    }
-    if (isSend && !cur.fromSend) {
+    // identifying fields: the (earliest) send's; before any send, the first non-null value (as the upsert merges)
+    if (isSend && (cur.sentAt === null || Date.parse(r.timestamp) < Date.parse(cur.sentAt))) {
+      cur.sentAt = r.timestamp;
       cur.fromSend = true;
       cur.boostUri = r.boostUri;
       cur.integrationId = r.integrationId;
       cur.recipientType = r.recipientType;
       cur.recipientIdentifier = r.recipientIdentifier;
+    } else if (!cur.fromSend) {
+      cur.boostUri ??= r.boostUri;
+      cur.integrationId ??= r.integrationId;
+    }
+    if (r.eventType === 'CLAIMED' && (cur.claimedAt === null || Date.parse(r.timestamp) < Date.parse(cur.claimedAt))) {
+      cur.claimedAt = r.timestamp;
     }
   }
   return [...byActivity.values()].sort((a, b) => (a.activityId < b.activityId ? -1 : a.activityId > b.activityId ? 1 : 0));
@@ -346,12 +350,17 @@ const STATS_COLUMNS = `activity_id, organisation_id, latest_event_type, boost_ur
   to_char((started_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day, event_count,
   activity.ttc_bucket(extract(epoch FROM claimed_at - sent_at) * 1000) AS ttc_bucket`;
 
+/** The incoming batch has a send earlier than the stored one (or the first send): its identifying fields win. */
+const EARLIER_SEND = `EXCLUDED.sent_at IS NOT NULL AND (a.sent_at IS NULL OR EXCLUDED.sent_at < a.sent_at)`;
+
 /**
  * One upsert per activity for the whole batch, rows in activityId order (every writer locks in the same order,
  * so concurrent batches of different partitions touching the same activities do not deadlock).
  * The latest state is replaced only when the incoming (time, id) is greater than the stored one, so a late,
- * older event never regresses it. Send/claim/start times merge with LEAST; the send's identifying fields win
- * over those copied by a claim that arrived first; the event count adds up (only new events reach here).
+ * older event never regresses it. Send/claim/start times merge with LEAST; the (earliest) send's identifying
+ * fields win over those copied by a claim, whichever arrived first, also where the send's are null (before any
+ * send: the first non-null boostUri / integrationId); the event count adds up (only new events reach here). So the
+ * row does not depend on which partition's batch (credentials or wallet topic) created it.
  *
  * The stats counters follow in the same transaction: the previous rows are read FOR UPDATE (activityId order)
  * before the upsert, the new ones come back from its RETURNING, and `statsDeltas` turns the difference into one
@@ -381,10 +390,10 @@ export async function upsertActivities(ctx: Pick<ProjectionContext, 'tx'>, delta
        latest_event_id   = CASE WHEN (EXCLUDED.latest_ts, EXCLUDED.latest_event_id) > (a.latest_ts, a.latest_event_id)
                                 THEN EXCLUDED.latest_event_id ELSE a.latest_event_id END,
        latest_ts         = GREATEST(a.latest_ts, EXCLUDED.latest_ts),
-       boost_uri            = CASE WHEN EXCLUDED.sent_at IS NOT NULL AND a.sent_at IS NULL THEN EXCLUDED.boost_uri ELSE COALESCE(a.boost_uri, EXCLUDED.boost_uri) END,
-       integration_id       = CASE WHEN EXCLUDED.sent_at IS NOT NULL AND a.sent_at IS NULL THEN EXCLUDED.integration_id ELSE COALESCE(a.integration_id, EXCLUDED.integration_id) END,
-       recipient_type       = CASE WHEN EXCLUDED.sent_at IS NOT NULL AND a.sent_at IS NULL THEN EXCLUDED.recipient_type ELSE a.recipient_type END,
-       recipient_identifier = CASE WHEN EXCLUDED.sent_at IS NOT NULL AND a.sent_at IS NULL THEN EXCLUDED.recipient_identifier ELSE a.recipient_identifier END,
+       boost_uri            = CASE WHEN ${EARLIER_SEND} THEN EXCLUDED.boost_uri WHEN a.sent_at IS NOT NULL THEN a.boost_uri ELSE COALESCE(a.boost_uri, EXCLUDED.boost_uri) END,
+       integration_id       = CASE WHEN ${EARLIER_SEND} THEN EXCLUDED.integration_id WHEN a.sent_at IS NOT NULL THEN a.integration_id ELSE COALESCE(a.integration_id, EXCLUDED.integration_id) END,
+       recipient_type       = CASE WHEN ${EARLIER_SEND} THEN EXCLUDED.recipient_type ELSE a.recipient_type END,
+       recipient_identifier = CASE WHEN ${EARLIER_SEND} THEN EXCLUDED.recipient_identifier ELSE a.recipient_identifier END,
        started_at = LEAST(a.started_at, EXCLUDED.started_at),
        sent_at    = LEAST(a.sent_at, EXCLUDED.sent_at),
        claimed_at = LEAST(a.claimed_at, EXCLUDED.claimed_at),
