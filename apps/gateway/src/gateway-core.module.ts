@@ -7,7 +7,6 @@ import {
   Clock,
   databaseProviders,
   HealthModule,
-  httpMetricsProvider,
   loadConfig,
   METRICS_REGISTRY,
   metricsRegistryProvider,
@@ -27,7 +26,6 @@ import { GatewayConfig } from './gateway.config';
     metricsRegistryProvider,
     tokenVerifierProvider,
     { provide: APP_GUARD, useClass: AuthGuard },
-    httpMetricsProvider,
   ],
   exports: [APP_CONFIG, DataSource, Clock, METRICS_REGISTRY, TokenVerifier, HealthModule],
 })

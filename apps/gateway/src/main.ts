@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { applyHttpHardening, secureRootModule } from '@cep/auth';
-import { APP_CONFIG, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
+import { APP_CONFIG, applyHttpMetrics, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
 import type { GatewayConfig } from './gateway.config';
 import { GatewayExceptionFilter } from './common/read-model-error.filter';
 import { GatewayModule } from './gateway.module';
@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     const app = await NestFactory.create<NestExpressApplication>(secureRootModule(GatewayModule, { exceptionFilter: false }), { logger: ['error', 'warn'], bodyParser: false });
     const cfg = app.get<GatewayConfig>(APP_CONFIG);
     // helmet, CORS only for CORS_ORIGINS, JSON body cap (413), clean JSON for body-parser errors. See docs/security.md.
+    // HTTP RED metrics first, so every response (guards, filters, body-parser rejections) is observed.
+    applyHttpMetrics(app);
     applyHttpHardening(app, cfg);
     app.set('query parser', 'extended');
     app.useGlobalPipes(new PlatformValidationPipe());

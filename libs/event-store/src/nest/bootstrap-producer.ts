@@ -3,7 +3,7 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { applyHttpHardening, secureRootModule } from '@cep/auth';
-import { APP_CONFIG, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
+import { APP_CONFIG, applyHttpMetrics, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
 import { DomainErrorFilter } from './domain-error.filter';
 import type { ProducerConfig } from './producer.config';
 
@@ -17,6 +17,8 @@ export async function bootstrapProducer(module: Type<unknown>, name: string): Pr
     const app = await NestFactory.create<NestExpressApplication>(root, { logger: ['error', 'warn'], bodyParser: false });
     const cfg = app.get<ProducerConfig>(APP_CONFIG);
     // Security: helmet, CORS only for CORS_ORIGINS, JSON body cap (413 JSON), no HTML error pages.
+    // HTTP RED metrics first, so every response (guards, filters, body-parser rejections) is observed.
+    applyHttpMetrics(app);
     applyHttpHardening(app, cfg);
     app.useGlobalPipes(new PlatformValidationPipe());
     app.useGlobalFilters(new DomainErrorFilter());

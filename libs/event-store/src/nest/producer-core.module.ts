@@ -15,7 +15,6 @@ import {
   loadConfig,
   METRICS_REGISTRY,
   metricsRegistryProvider,
-  httpMetricsProvider,
   MetricsController,
   READINESS_CHECKS,
   SystemClock,
@@ -78,7 +77,6 @@ export class ProducerCoreModule {
       metricsRegistryProvider,
       tokenVerifierProvider,
       { provide: APP_GUARD, useClass: AuthGuard },
-      httpMetricsProvider,
     ];
     return {
       module: ProducerCoreModule,

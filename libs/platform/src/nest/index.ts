@@ -4,5 +4,5 @@ export * from './health.controller';
 export * from './metrics.controller';
 export * from './public.decorator';
 export * from './validation';
-export * from './http-metrics.interceptor';
+export * from './http-metrics';
 export * from './metrics-registry.provider';
