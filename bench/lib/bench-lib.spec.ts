@@ -19,7 +19,7 @@ describe('bench helpers', () => {
     const events = mix.next(3000, 3000);
     const invalid = events.map((e) => validateEvent(JSON.parse(JSON.stringify(e)), EVENT_REGISTRY)).filter((r) => !r.ok);
     expect(invalid).toEqual([]);
-    expect(new Set(events.map((e) => e.organisationId)).size).toBe(20);
+    expect(new Set(events.map((e) => e.organisationid)).size).toBe(20);
     const topics = new Set(events.map((e) => EVENT_REGISTRY.get(e.type)!.topic));
     expect(topics.size).toBe(6);
     expect(events.every((e) => e.time <= '2026-01-01T00:01:00.000Z')).toBe(true);

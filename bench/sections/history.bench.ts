@@ -535,7 +535,7 @@ async function measureIngest(url: string, quick: boolean, log: (m: string) => vo
   let copied = 0;
   let otherSecs = 0;
   let otherRows = 0;
-  const org = (JSON.parse(messages[0].toString()) as EventEnvelope).organisationId;
+  const org = (JSON.parse(messages[0].toString()) as EventEnvelope).organisationid;
   const copyOrg = randomUUID();
   const perRound = Math.ceil(messages.length / rounds / batch) * batch;
   try {

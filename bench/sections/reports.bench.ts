@@ -106,7 +106,7 @@ async function load(client: Client, rawTable: string, org: string, n: number): P
       const cts = CREDENTIAL_TYPES[profile];
       const credentialType = cts[Math.floor(rand() * cts.length)];
       const time = new Date(ms).toISOString();
-      events.push({ type, time, organisationId: org, data: { profile, credentialType } });
+      events.push({ type, time, organisationid: org, data: { profile, credentialType } });
       const op = OPERATION_BY_EVENT_TYPE[type];
       lines.push(`${org}\t${time}\t${op}\t${profile}\t${reportedCredentialType(op, credentialType)}\n`);
     }

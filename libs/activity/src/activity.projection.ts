@@ -84,7 +84,7 @@ const SEND_TYPES: ReadonlySet<ActivityEventType> = new Set(['CREATED', 'DELIVERE
 export function toActivityRecord(e: EventEnvelope): ActivityRecordRow | null {
   const d = e.data as IssuanceData;
   let eventType: ActivityEventType;
-  let organisationId = e.organisationId;
+  let organisationId = e.organisationid;
   switch (e.type) {
     case 'credential.offered':
       if (!d.recipient || d.recipient.type === 'profile') return null;
@@ -93,11 +93,11 @@ export function toActivityRecord(e: EventEnvelope): ActivityRecordRow | null {
     case 'wallet.credential-received':
       if (d.recipient?.type !== 'profile') return null;
       eventType = 'DELIVERED';
-      organisationId = d.issuerOrganisationId ?? e.organisationId;
+      organisationId = d.issuerOrganisationId ?? e.organisationid;
       break;
     case 'wallet.credential-claimed':
       eventType = 'CLAIMED';
-      organisationId = d.issuerOrganisationId ?? e.organisationId;
+      organisationId = d.issuerOrganisationId ?? e.organisationid;
       break;
     case 'credential.offer-expired':
       eventType = 'EXPIRED';

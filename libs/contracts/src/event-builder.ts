@@ -1,4 +1,4 @@
-import { DATA_CONTENT_TYPE, SPEC_VERSION, type EventEnvelope } from './envelope';
+import { DATA_CONTENT_TYPE, dataSchemaUri, SPEC_VERSION, type EventEnvelope } from './envelope';
 import { newEventId } from './ids';
 import type { EventDefinition } from './registry';
 
@@ -29,9 +29,10 @@ export function buildEvent<TType extends string, TPayload extends object>(
     time: meta.time.toISOString(),
     subject: def.key(data),
     datacontenttype: DATA_CONTENT_TYPE,
-    organisationId: meta.organisationId,
-    correlationId: meta.correlationId,
-    ...(meta.causationId ? { causationId: meta.causationId } : {}),
+    dataschema: dataSchemaUri(def.type, def.version),
+    organisationid: meta.organisationId,
+    correlationid: meta.correlationId,
+    ...(meta.causationId ? { causationid: meta.causationId } : {}),
     data: JSON.parse(JSON.stringify(data)) as TPayload,
   };
 }

@@ -22,6 +22,12 @@ export interface EventDefinition<TType extends string = string, TPayload extends
   readonly usedBy: readonly ReadModelName[];
   /** `upcasters[n]` turns a version-n payload into version n+1. */
   readonly upcasters?: Readonly<Record<number, Upcaster>>;
+  /**
+   * class-validator classes of older payload versions (`previousPayloads[n]` = version n), kept so that the
+   * published JSON Schema of every version can be regenerated. Messages of those versions are upcast, never
+   * validated against these classes.
+   */
+  readonly previousPayloads?: Readonly<Record<number, ClassConstructor<object>>>;
 }
 
 export function defineEvent<TType extends string, TPayload extends object>(

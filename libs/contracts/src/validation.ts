@@ -1,6 +1,14 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { DATA_CONTENT_TYPE, SPEC_VERSION, UUID_RE, type EventEnvelope } from './envelope';
+import {
+  ATTRIBUTE_NAME_RE,
+  DATA_CONTENT_TYPE,
+  dataSchemaUri,
+  SPEC_VERSION,
+  upcastEnvelope,
+  UUID_RE,
+  type EventEnvelope,
+} from './envelope';
 import { fastAccepts } from './fast-validation';
 import type { EventRegistry } from './registry';
 
@@ -40,21 +48,26 @@ function envelopeProblems(e: Record<string, unknown>): string[] {
   if (typeof e.time !== 'string' || !RFC3339.test(e.time) || Number.isNaN(Date.parse(e.time))) p.push('time must be an RFC 3339 timestamp');
   if (typeof e.subject !== 'string' || e.subject.length === 0 || e.subject.length > 256) p.push('subject must be a non-empty string');
   if (e.datacontenttype !== undefined && e.datacontenttype !== DATA_CONTENT_TYPE) p.push(`datacontenttype must be ${DATA_CONTENT_TYPE}`);
-  if (typeof e.organisationId !== 'string' || e.organisationId.length === 0 || e.organisationId.length > 128) p.push('organisationId must be a non-empty string');
-  if (typeof e.correlationId !== 'string' || e.correlationId.length === 0 || e.correlationId.length > 128) p.push('correlationId must be a non-empty string');
+  if (e.dataschema !== undefined && typeof e.dataschema !== 'string') p.push('dataschema must be a URI');
+  if (typeof e.organisationid !== 'string' || e.organisationid.length === 0 || e.organisationid.length > 128) p.push('organisationid must be a non-empty string');
+  if (typeof e.correlationid !== 'string' || e.correlationid.length === 0 || e.correlationid.length > 128) p.push('correlationid must be a non-empty string');
+  if (e.causationid !== undefined && e.causationid !== null && (typeof e.causationid !== 'string' || e.causationid.length > 128)) p.push('causationid must be a string');
   if (typeof e.data !== 'object' || e.data === null || Array.isArray(e.data)) p.push('data must be an object');
+  const badNames = Object.keys(e).filter((k) => !ATTRIBUTE_NAME_RE.test(k) || k.length > 64);
+  if (badNames.length) p.push(`attribute names must be lowercase letters and digits: ${badNames.map((k) => JSON.stringify(k)).join(', ')}`);
   return p;
 }
 
 /**
  * Validates an already-parsed object against the envelope rules and the registered payload class,
- * upcasting older payload versions to the current one. Pure: never throws for bad input.
+ * upcasting legacy attribute names (`upcastEnvelope`) and older payload versions to the current one. The
+ * result carries the current version's `dataversion` and `dataschema`. Pure: never throws for bad input.
  */
 export function validateEvent(raw: unknown, registry: EventRegistry): ParseResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, reason: 'invalid_envelope', error: 'message is not a JSON object' };
   }
-  const e = raw as Record<string, unknown>;
+  const e = upcastEnvelope(raw as Record<string, unknown>);
   const id = typeof e.id === 'string' ? e.id : undefined;
   const problems = envelopeProblems(e);
   if (problems.length) return { ok: false, reason: 'invalid_envelope', error: problems.join('; '), id };
@@ -64,6 +77,10 @@ export function validateEvent(raw: unknown, registry: EventRegistry): ParseResul
   let version = e.dataversion as number;
   if (version > def.version) {
     return { ok: false, reason: 'unsupported_version', error: `${type} v${version} is newer than supported v${def.version}`, type, id };
+  }
+  if (e.dataschema !== undefined && e.dataschema !== dataSchemaUri(type, version)) {
+    const error = `dataschema "${String(e.dataschema)}" is not the schema of ${type} v${version} (${dataSchemaUri(type, version)})`;
+    return { ok: false, reason: 'invalid_envelope', error, type, id };
   }
   let data = e.data as Record<string, unknown>;
   while (version < def.version) {
@@ -94,10 +111,10 @@ export function validateEvent(raw: unknown, registry: EventRegistry): ParseResul
     time: new Date(e.time as string).toISOString(),
     subject: e.subject as string,
     datacontenttype: DATA_CONTENT_TYPE,
-    organisationId: e.organisationId as string,
-    correlationId: e.correlationId as string,
-    ...(typeof e.causationId === 'string' ? { causationId: e.causationId } : {}),
-    ...(typeof e.dataschema === 'string' ? { dataschema: e.dataschema } : {}),
+    dataschema: dataSchemaUri(type, version),
+    organisationid: e.organisationid as string,
+    correlationid: e.correlationid as string,
+    ...(typeof e.causationid === 'string' ? { causationid: e.causationid } : {}),
     data,
   };
   return { ok: true, event };

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { EventEnvelope } from '@cep/contracts';
+import { upcastEnvelope, type EventEnvelope } from '@cep/contracts';
 import { enqueueOutbox } from '@cep/messaging';
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -59,7 +59,8 @@ export class EventStore {
        WHERE stream_id = $1 ${organisationId ? 'AND organisation_id = $2' : ''} ORDER BY version`,
       organisationId ? [streamId, organisationId] : [streamId],
     );
-    return rows.map((r) => ({ streamId: r.stream_id, version: r.version, event: r.envelope }));
+    // Envelopes stored before the CloudEvents attribute names keep their old names in the table: renamed on read.
+    return rows.map((r) => ({ streamId: r.stream_id, version: r.version, event: upcastEnvelope(r.envelope as never) as unknown as EventEnvelope }));
   }
 
   /**
@@ -81,7 +82,7 @@ export class EventStore {
             events.map((_, i) => expectedVersion + i + 1),
             events.map((e) => e.id),
             events.map((e) => e.type),
-            events.map((e) => e.organisationId),
+            events.map((e) => e.organisationid),
             events.map((e) => e.time),
             events.map((e) => JSON.stringify(e)),
           ],

@@ -122,8 +122,8 @@ function metadataOf(e: EventEnvelope): Record<string, unknown> {
     eventType: e.type,
     dataVersion: e.dataversion,
     producer: e.source,
-    correlationId: e.correlationId,
-    ...(e.causationId ? { causationId: e.causationId } : {}),
+    correlationId: e.correlationid,
+    ...(e.causationid ? { causationId: e.causationid } : {}),
     data,
   };
 }
@@ -149,7 +149,7 @@ function sessionDraft(e: EventEnvelope): HistoryDraft | null {
   const verification = e.type === 'session.verification';
   return {
     id: e.id,
-    organisationId: e.organisationId,
+    organisationId: e.organisationid,
     createdDate: e.time,
     action: SESSION_STATUS_ACTIONS[d.status.type] ?? 'PENDING',
     entityId,
@@ -181,7 +181,7 @@ export function toHistoryDraft(e: EventEnvelope): HistoryDraft | null {
   const d = e.data as Record<string, unknown>;
   const base = {
     id: e.id,
-    organisationId: e.organisationId,
+    organisationId: e.organisationid,
     createdDate: e.time,
     action: facts.action,
     entityId: facts.entityId.toLowerCase(),

@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { deadLetterTopic, TOPICS, type EventEnvelope } from '@cep/contracts';
 import { credentialCreatedEvent, expectEventually, newOrgId, testDataSource, testKafka, uniqueName } from '@cep/testing';
 import { BatchProjectionRunner } from './batch-projection-runner';
-import { EventPublisher, toOutgoingMessage } from './event-publisher';
+import { toOutgoingMessage } from './cloudevents-kafka';
+import { EventPublisher } from './event-publisher';
 import type { Projection } from './projection';
 import { ensureTopics } from './topic-admin';
 
@@ -28,7 +29,7 @@ describe('BatchProjectionRunner (Kafka + PostgreSQL)', () => {
     handles: ['credential.created'],
     dedupe: 'runner',
     async apply(events, { tx }) {
-      const mine = events.filter((e) => e.organisationId === org);
+      const mine = events.filter((e) => e.organisationid === org);
       if (!mine.length) return;
       // Counting with an upsert makes a double application visible (count 2).
       await tx.query(

@@ -1,7 +1,8 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { deadLetterTopic, EVENT_REGISTRY, parseEvent, type EventEnvelope, type RejectionReason } from '@cep/contracts';
+import { deadLetterTopic, EVENT_REGISTRY, type EventEnvelope, type RejectionReason } from '@cep/contracts';
 import { backoffMs, errorFields, failpoint, isTransientDbError, Logger, sleep } from '@cep/platform';
+import { deadLetterValue, decodeKafkaMessage } from './cloudevents-kafka';
 import { DeadLetterRelay } from './dead-letter-relay';
 import { checkpointName, type Projection } from './projection';
 import { ProjectionMetrics } from './projection-metrics';
@@ -251,7 +252,7 @@ export class BatchProjectionRunner {
     const parsed: Parsed[] = [];
     const dead: DeadLetter[] = [];
     for (const m of batch.messages) {
-      const r = parseEvent(m.value, EVENT_REGISTRY);
+      const r = decodeKafkaMessage(m.value, m.headers, EVENT_REGISTRY);
       if (r.ok) {
         if (this.handles.has(r.event.type)) parsed.push({ offset: m.offset, event: r.event });
       } else {
@@ -481,7 +482,7 @@ export class BatchProjectionRunner {
       eventId,
       eventType,
       key: m.key ? m.key.toString('utf8') : null,
-      value: m.value ? m.value.toString('utf8') : null,
+      value: deadLetterValue(m.value, m.headers),
     };
   }
 

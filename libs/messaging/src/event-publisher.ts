@@ -1,30 +1,6 @@
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
-import { EVENT_REGISTRY, type EventEnvelope } from '@cep/contracts';
-
-/** A message ready for Kafka: structured-mode CloudEvent (JSON value) keyed by the aggregate id. */
-export interface OutgoingMessage {
-  topic: string;
-  key: string;
-  value: string;
-  headers: Record<string, string>;
-}
-
-/** Serialises an envelope to its wire form. Topic comes from the contracts, key is the subject. */
-export function toOutgoingMessage(event: EventEnvelope): OutgoingMessage {
-  const def = EVENT_REGISTRY.get(event.type);
-  if (!def) throw new Error(`unknown event type ${event.type}`);
-  return {
-    topic: def.topic,
-    key: event.subject,
-    value: JSON.stringify(event),
-    headers: {
-      'content-type': 'application/cloudevents+json; charset=utf-8',
-      ce_id: event.id,
-      ce_type: event.type,
-      ce_organisationid: event.organisationId,
-    },
-  };
-}
+import type { EventEnvelope } from '@cep/contracts';
+import { toOutgoingMessage, type OutgoingMessage } from './cloudevents-kafka';
 
 /**
  * Idempotent producer (acks=all, one in-flight request per connection, so retries never reorder or duplicate

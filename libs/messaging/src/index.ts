@@ -1,5 +1,6 @@
 export * from './kafka-client';
 export * from './topic-admin';
+export * from './cloudevents-kafka';
 export * from './event-publisher';
 export * from './outbox';
 export * from './outbox-metrics';

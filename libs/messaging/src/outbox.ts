@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@cep/contracts';
 import { errorFields, failpoint, isTransientDbError, backoffMs, sleep, Logger } from '@cep/platform';
-import { toOutgoingMessage, type EventPublisher, type OutgoingMessage } from './event-publisher';
+import { toOutgoingMessage, type OutgoingMessage } from './cloudevents-kafka';
+import type { EventPublisher } from './event-publisher';
 import type { OutboxMetrics } from './outbox-metrics';
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;

@@ -15,7 +15,7 @@ const data = {
 describe('EventFactory', () => {
   it('given valid data, when built, then a complete envelope a consumer accepts', () => {
     const e = factory.build(CredentialSchemaCreated, data, ctx);
-    expect(e).toMatchObject({ type: 'credential-schema.created', subject: data.schemaId, organisationId: 'org-1', time: '2026-01-02T03:04:05.000Z' });
+    expect(e).toMatchObject({ type: 'credential-schema.created', subject: data.schemaId, organisationid: 'org-1', time: '2026-01-02T03:04:05.000Z' });
     expect(validateEvent(JSON.parse(JSON.stringify(e)), EVENT_REGISTRY).ok).toBe(true);
   });
   it('given invalid data, when built, then InvalidEventError with the field', () => {

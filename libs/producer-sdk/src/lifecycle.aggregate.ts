@@ -42,7 +42,7 @@ export abstract class LifecycleAggregate<S extends string, C extends string, D> 
   }
 
   protected evolve(s: LifecycleState<S, D>, e: EventEnvelope): LifecycleState<S, D> {
-    return { status: this.machine.after(e.type, s.status), organisationId: s.organisationId ?? e.organisationId, data: this.fold(s.data, e) };
+    return { status: this.machine.after(e.type, s.status), organisationId: s.organisationId ?? e.organisationid, data: this.fold(s.data, e) };
   }
 
   protected guard(command: C): void {

@@ -76,7 +76,7 @@ describe('credential reports over the real read model (PostgreSQL)', () => {
 
   it('seed example: 2026-02-25T22:30:00Z counts on 2026-02-26 with +02:00 and on 2026-02-25 with -05:00', async () => {
     const org = newOrgId();
-    await project(ds, [reportEvent({ organisationId: org, time: '2026-02-25T22:30:00Z', profile: 'mdoc', credentialType: 'org.iso.18013.5.1.mDL' })], 10);
+    await project(ds, [reportEvent({ organisationid: org, time: '2026-02-25T22:30:00Z', profile: 'mdoc', credentialType: 'org.iso.18013.5.1.mDL' })], 10);
     const base = { organisationId: org, startDate: '2026-02-01', endDate: '2026-02-28', profiles: ['cwt', 'mdoc'] };
     expect(await svc.report({ ...base, timezoneOffset: '+02:00' })).toEqual({
       data: [{ date: '2026-02-26', operation: 'issued', profile: 'mdoc', credentialType: 'org.iso.18013.5.1.mDL', count: 1 }],
@@ -106,7 +106,7 @@ describe('credential reports over the real read model (PostgreSQL)', () => {
     };
     const events: ReportSourceEvent[] = [];
     for (let i = 0; i < 5000; i++) {
-      events.push(reportEvent({ organisationId: rnd() < 0.9 ? org : noise, type: pick(TYPES), time: randomTime(), profile: pick(PROFILES), credentialType: pick(CTYPES) }));
+      events.push(reportEvent({ organisationid: rnd() < 0.9 ? org : noise, type: pick(TYPES), time: randomTime(), profile: pick(PROFILES), credentialType: pick(CTYPES) }));
     }
     await project(ds, events, 1 + Math.floor(rnd() * 700));
 
@@ -137,9 +137,9 @@ describe('credential reports over the real read model (PostgreSQL)', () => {
     for (let d = 0; d < 120; d++) {
       for (const profile of PROFILES) {
         for (const credentialType of CTYPES) {
-          events.push(reportEvent({ organisationId: org, time: new Date(start + d * 86_400_000 + 12 * 3_600_000).toISOString(), profile, credentialType }));
+          events.push(reportEvent({ organisationid: org, time: new Date(start + d * 86_400_000 + 12 * 3_600_000).toISOString(), profile, credentialType }));
         }
-        events.push(reportEvent({ organisationId: org, type: 'credential.revoked', time: new Date(start + d * 86_400_000 + 3_600_000).toISOString(), profile }));
+        events.push(reportEvent({ organisationid: org, type: 'credential.revoked', time: new Date(start + d * 86_400_000 + 3_600_000).toISOString(), profile }));
       }
     }
     await project(ds, events, 500);

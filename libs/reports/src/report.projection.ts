@@ -13,7 +13,7 @@ import {
 export interface ReportSourceEvent {
   type: string;
   time: string;
-  organisationId: string;
+  organisationid: string;
   data: unknown;
 }
 
@@ -52,10 +52,10 @@ export function aggregateReportEvents(events: Iterable<ReportSourceEvent>): Repo
     const dayStart = Math.floor(ms / DAY_MS) * DAY_MS;
     const bucket = Math.floor((ms - dayStart) / BUCKET_MS);
     const ct = reportedCredentialType(op, d.credentialType);
-    const key = `${e.organisationId}\u0000${dayStart}\u0000${op}\u0000${d.profile}\u0000${ct}`;
+    const key = `${e.organisationid}\u0000${dayStart}\u0000${op}\u0000${d.profile}\u0000${ct}`;
     let row = byKey.get(key);
     if (!row) {
-      row = { organisationId: e.organisationId, day: utcDay(dayStart), operation: op, profile: d.profile, credentialType: ct, buckets: new Array<number>(BUCKETS_PER_DAY).fill(0) };
+      row = { organisationId: e.organisationid, day: utcDay(dayStart), operation: op, profile: d.profile, credentialType: ct, buckets: new Array<number>(BUCKETS_PER_DAY).fill(0) };
       byKey.set(key, row);
     }
     row.buckets[bucket]++;

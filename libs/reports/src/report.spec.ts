@@ -82,7 +82,7 @@ describe('report projection (pure)', () => {
   });
 
   it('keeps organisations apart', () => {
-    const rows = aggregateReportEvents([reportEvent({ organisationId: 'a' }), reportEvent({ organisationId: 'b' })]);
+    const rows = aggregateReportEvents([reportEvent({ organisationid: 'a' }), reportEvent({ organisationid: 'b' })]);
     expect(rows.map((r) => r.organisationId)).toEqual(['a', 'b']);
   });
 });
@@ -149,9 +149,9 @@ describe('report request validation', () => {
 describe('brute-force reference', () => {
   it('orders entries by date descending, then operation, profile, credential type', () => {
     const events = [
-      reportEvent({ organisationId: ORG, time: '2026-02-25T10:00:00Z', profile: 'mdoc' }),
-      reportEvent({ organisationId: ORG, time: '2026-02-26T10:00:00Z', profile: 'cwt', credentialType: 'VerifiedEmployee' }),
-      reportEvent({ organisationId: ORG, type: 'credential.revoked', time: '2026-02-25T10:00:00Z', profile: 'cwt' }),
+      reportEvent({ organisationid: ORG, time: '2026-02-25T10:00:00Z', profile: 'mdoc' }),
+      reportEvent({ organisationid: ORG, time: '2026-02-26T10:00:00Z', profile: 'cwt', credentialType: 'VerifiedEmployee' }),
+      reportEvent({ organisationid: ORG, type: 'credential.revoked', time: '2026-02-25T10:00:00Z', profile: 'cwt' }),
     ];
     const r = bruteForceReport(events, { organisationId: ORG, zone: { offsetMinutes: 0 }, startDate: '2026-02-01', endDate: '2026-02-28', profiles: ['cwt', 'mdoc'] });
     expect(r).toEqual([

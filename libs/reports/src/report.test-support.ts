@@ -9,7 +9,7 @@ export function reportEvent(over: Partial<ReportSourceEvent> & { profile?: strin
     id: randomUUID(),
     type: over.type ?? 'credential.accepted',
     time: over.time ?? '2026-02-25T22:30:00.000Z',
-    organisationId: over.organisationId ?? '00000000-0000-4000-8000-000000000001',
+    organisationid: over.organisationid ?? '00000000-0000-4000-8000-000000000001',
     data: over.data ?? { profile: over.profile ?? 'mdoc', credentialType: over.credentialType ?? 'org.iso.18013.5.1.mDL' },
   };
 }
@@ -38,7 +38,7 @@ export function bruteForceReport(
   for (const e of events) {
     const op = OPERATION_BY_EVENT_TYPE[e.type];
     const d = e.data as { profile: string; credentialType: string };
-    if (!op || e.organisationId !== q.organisationId || !q.profiles.includes(d.profile)) continue;
+    if (!op || e.organisationid !== q.organisationId || !q.profiles.includes(d.profile)) continue;
     const date = bruteLocalDate(Date.parse(e.time), q.zone);
     if (date < q.startDate || date > q.endDate) continue;
     const ct = reportedCredentialType(op, d.credentialType);

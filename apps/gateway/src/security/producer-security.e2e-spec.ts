@@ -39,8 +39,8 @@ async function post(path: string, bearer: string | undefined, body: unknown, raw
   return { status: res.status, text, json: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
-const eventsOf = (org: string): Promise<{ stream_id: string; organisation_id: string; envelope: { organisationId: string } }[]> =>
-  ds.query(`SELECT stream_id, organisation_id, envelope FROM issuer.events WHERE organisation_id = $1 OR envelope->>'organisationId' = $1`, [org]);
+const eventsOf = (org: string): Promise<{ stream_id: string; organisation_id: string; envelope: { organisationid: string } }[]> =>
+  ds.query(`SELECT stream_id, organisation_id, envelope FROM issuer.events WHERE organisation_id = $1 OR envelope->>'organisationid' = $1`, [org]);
 
 beforeAll(async () => {
   ds = await testDataSource();
@@ -81,7 +81,7 @@ describe('producer (issuer) security', () => {
     expect(mine.length).toBeGreaterThan(0);
     for (const e of mine) {
       expect(e.organisation_id).toBe(A);
-      expect(e.envelope.organisationId).toBe(A);
+      expect(e.envelope.organisationid).toBe(A);
     }
 
     const foreign = await post(`/v1/credential-schemas/${body.schemaId}/share`, await token(B), {});

@@ -3,7 +3,6 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Consumer, Kafka } from 'kafkajs';
 import {
   EVENT_REGISTRY,
-  parseEvent,
   TOPICS,
   WalletCredentialClaimed,
   WalletCredentialRejected,
@@ -11,6 +10,7 @@ import {
   type WalletCredentialEventData,
 } from '@cep/contracts';
 import { ConcurrencyError, DomainError } from '@cep/event-store';
+import { decodeKafkaMessage } from '@cep/messaging';
 import { AggregateStore } from '@cep/producer-sdk';
 import { APP_CONFIG, errorFields, KAFKA, Logger } from '@cep/platform';
 import type { IssuerConfig } from '../issuer.config';
@@ -51,7 +51,7 @@ export class WalletClaimPolicy implements OnApplicationBootstrap, OnApplicationS
         await consumer.subscribe({ topic: TOPICS.wallet, fromBeginning: true });
         await consumer.run({
           eachMessage: async ({ message }) => {
-            const parsed = parseEvent(message.value, EVENT_REGISTRY);
+            const parsed = decodeKafkaMessage(message.value, message.headers, EVENT_REGISTRY);
             if (!parsed.ok) return; // the read models dead-letter invalid messages; the policy only acts on valid ones
             await this.handle(parsed.event);
           },
@@ -89,7 +89,7 @@ export class WalletClaimPolicy implements OnApplicationBootstrap, OnApplicationS
           new ChangeCredentialStateCommand(
             {
               organisationId: d.issuerOrganisationId,
-              correlationId: event.correlationId,
+              correlationId: event.correlationid,
               causationId: event.id,
               actorProfileId: d.actorProfileId,
               callId: null,

@@ -55,7 +55,7 @@ describe('producer apps (integration)', () => {
     });
     return { status: r.status, body: (await r.json()) as any };
   }
-  const ofOrg = (org: string) => seen.filter((e) => e.organisationId === org);
+  const ofOrg = (org: string) => seen.filter((e) => e.organisationid === org);
   const storedCount = async (schema: string, org: string) =>
     Number((await ds.query(`SELECT count(*)::int AS n FROM ${schema}.events WHERE organisation_id = $1`, [org]))[0].n);
 
@@ -91,8 +91,8 @@ describe('producer apps (integration)', () => {
     for (const e of chain) expect((e.data as { activityId?: string }).activityId ?? issued.activityId).toBe(issued.activityId);
     const claimed = chain.find((e) => e.type === 'wallet.credential-claimed')!;
     const accepted = chain.find((e) => e.type === 'credential.accepted')!;
-    expect(accepted.causationId).toBe(claimed.id);
-    expect(accepted.correlationId).toBe(claimed.correlationId);
+    expect(accepted.causationid).toBe(claimed.id);
+    expect(accepted.correlationid).toBe(claimed.correlationid);
     const sessions = ofOrg(org).filter((e) => e.type === 'session.issuance').map((e) => (e.data as any).status.type);
     expect(sessions).toEqual(['Open', 'Success']);
   });

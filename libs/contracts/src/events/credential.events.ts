@@ -152,6 +152,17 @@ export class CredentialStateChangedData extends CredentialEventData {
   error?: string;
 }
 
+/**
+ * Payload of the status changes (`credential.revoked`, `.suspended`, `.reactivated`): a state change whose
+ * `credentialType` may be absent (reports count status changes per profile across credential types, so a
+ * producer that does not know the type can still publish them).
+ */
+// The platform's own producers always set `credentialType`, and the TypeScript type keeps it required for them
+// (TypeScript does not let a subclass make an inherited property optional); consumers must not rely on it. The
+// wire rule (validation, JSON Schema, docs) comes from the `IsOptional` applied below.
+export class CredentialStatusChangedData extends CredentialStateChangedData {}
+IsOptional()(CredentialStatusChangedData.prototype, 'credentialType');
+
 const key = (d: { credentialId: string }) => d.credentialId;
 const topic = TOPICS.credentials;
 
@@ -169,6 +180,10 @@ function stateEvent<T extends string>(type: T, description: string, usedBy: ('hi
   return defineEvent({ type, version: 1, topic, payload: CredentialStateChangedData, key, description, usedBy });
 }
 
+function statusEvent<T extends string>(type: T, description: string) {
+  return defineEvent({ type, version: 1, topic, payload: CredentialStatusChangedData, key, description, usedBy: ['history', 'reports'] });
+}
+
 export const CredentialPending = stateEvent('credential.pending', 'The credential entered PENDING (history PENDING).', ['history']);
 export const CredentialOffered = stateEvent(
   'credential.offered',
@@ -181,12 +196,11 @@ export const CredentialAccepted = stateEvent(
   ['history', 'reports'],
 );
 export const CredentialRejected = stateEvent('credential.rejected', 'The holder rejected the offer (history REJECTED).', ['history']);
-export const CredentialRevoked = stateEvent('credential.revoked', 'The credential was revoked (history REVOKED; reports `status_changed`).', ['history', 'reports']);
-export const CredentialSuspended = stateEvent('credential.suspended', 'The credential was suspended (history SUSPENDED; reports `status_changed`).', ['history', 'reports']);
-export const CredentialReactivated = stateEvent(
+export const CredentialRevoked = statusEvent('credential.revoked', 'The credential was revoked (history REVOKED; reports `status_changed`).');
+export const CredentialSuspended = statusEvent('credential.suspended', 'The credential was suspended (history SUSPENDED; reports `status_changed`).');
+export const CredentialReactivated = statusEvent(
   'credential.reactivated',
   'A suspended credential was reactivated (history REACTIVATED; reports `status_changed`).',
-  ['history', 'reports'],
 );
 export const CredentialShared = stateEvent('credential.shared', 'The credential was shared with a holder device (history SHARED).', ['history']);
 export const CredentialDeleted = stateEvent('credential.deleted', 'The credential was deleted; no state change (history DELETED).', ['history']);

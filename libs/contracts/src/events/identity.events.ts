@@ -43,6 +43,31 @@ export class KeyCreatedData {
   actorProfileId!: string;
 }
 
+/** `key.created` v1, as published before `algorithm` was renamed (schema only: v1 messages are upcast). */
+export class KeyCreatedV1Data {
+  @IsUUID()
+  keyId!: string;
+
+  @IsString()
+  @MaxLength(256)
+  name!: string;
+
+  /** Key algorithm, e.g. `EDDSA`, `ECDSA` (`keyType` from v2 on). */
+  @IsString()
+  @MaxLength(64)
+  algorithm!: string;
+
+  /** Key storage, e.g. `INTERNAL`, `AZURE_VAULT`, `SECURE_ELEMENT`. */
+  @IsString()
+  @MaxLength(64)
+  storageType!: string;
+
+  /** The profile (user or service account) that triggered the action. */
+  @IsString()
+  @MaxLength(256)
+  actorProfileId!: string;
+}
+
 /** Upcaster v1 → v2 of `key.created`: renames `algorithm` to `keyType`. Pure; leaves every other field untouched. */
 export function upcastKeyCreatedV1(data: Record<string, unknown>): Record<string, unknown> {
   const { algorithm, ...rest } = data;
@@ -58,6 +83,7 @@ export const KeyCreated = defineEvent({
   description: 'A key was created (history KEY CREATED). v2 renamed v1 `algorithm` to `keyType`; v1 messages are upcast.',
   usedBy: ['history'],
   upcasters: { 1: upcastKeyCreatedV1 },
+  previousPayloads: { 1: KeyCreatedV1Data },
 });
 
 // ---------------------------------------------------------------------------------------------------------------

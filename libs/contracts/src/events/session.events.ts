@@ -436,7 +436,7 @@ export function toPublishedShape(envelope: SessionEvent, options: PublishedShape
     eventType,
     _id: envelope.id,
     originator: orNull(d.originator),
-    organization: envelope.organisationId,
+    organization: envelope.organisationid,
     target: d.target,
     timestamp: Date.parse(envelope.time),
     action: { type: d.action.type },
