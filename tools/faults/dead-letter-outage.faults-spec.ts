@@ -71,7 +71,7 @@ describe('dead-letter copies survive a broker outage', () => {
         }
         await tx.query(
           `INSERT INTO public.${table} (id, n) SELECT id, 1 FROM unnest($1::uuid[]) id ON CONFLICT (id) DO UPDATE SET n = public.${table}.n + 1`,
-          [events.filter((e) => e.organisationId === org).map((e) => e.id)],
+          [events.filter((e) => e.organisationid === org).map((e) => e.id)],
         );
       },
     };
