@@ -73,10 +73,10 @@ token="$(node -r @swc-node/register tools/auth/token.ts --org "$org")"
 cat <<MSG
 
 The stack is running (logs in $run_dir/logs, stop with: npm stop).
-  gateway     http://127.0.0.1:3000   (OpenAPI: http://127.0.0.1:3000/docs if enabled)
-  issuer      http://127.0.0.1:3001
-  verifier    http://127.0.0.1:3002
-  wallet      http://127.0.0.1:3003
+  gateway     http://127.0.0.1:3000   API docs http://127.0.0.1:3000/docs   OpenAPI http://127.0.0.1:3000/openapi.json
+  issuer      http://127.0.0.1:3001   API docs http://127.0.0.1:3001/docs   OpenAPI http://127.0.0.1:3001/openapi.json
+  verifier    http://127.0.0.1:3002   API docs http://127.0.0.1:3002/docs   OpenAPI http://127.0.0.1:3002/openapi.json
+  wallet      http://127.0.0.1:3003   API docs http://127.0.0.1:3003/docs   OpenAPI http://127.0.0.1:3003/openapi.json
   metrics     http://127.0.0.1:3000/metrics, projectors on :9464-9467/metrics
   demo traffic for organisation $org: $run_dir/logs/demo-traffic.log
 

@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { applyHttpHardening, secureRootModule } from '@cep/auth';
-import { APP_CONFIG, applyHttpMetrics, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
+import { APP_CONFIG, applyHttpMetrics, Logger, PlatformValidationPipe, errorFields, openApiEnabled, setupOpenApi } from '@cep/platform';
 import type { GatewayConfig } from './gateway.config';
 import { GatewayExceptionFilter } from './common/read-model-error.filter';
 import { GatewayModule } from './gateway.module';
+import { GATEWAY_API_INFO } from './gateway.openapi';
 
 async function main(): Promise<void> {
   process.env.TZ = 'UTC';
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
     app.set('query parser', 'extended');
     app.useGlobalPipes(new PlatformValidationPipe());
     app.useGlobalFilters(new GatewayExceptionFilter());
+    // GET /openapi.json and /docs (OPENAPI_ENABLED; on by default outside production). See docs/api.md.
+    if (openApiEnabled(cfg)) setupOpenApi(app, GATEWAY_API_INFO);
     app.enableShutdownHooks();
     await app.listen(cfg.PORT, '0.0.0.0');
     log.info('gateway started', { port: cfg.PORT });

@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@cep/auth';
-import { CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
+import { ApiCommandController, CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
 import { WalletCommand, type WalletOperation } from './wallet.commands';
 import {
   ClaimCredentialDto,
@@ -13,6 +14,8 @@ import {
   SharePresentationDto,
 } from './wallet.dto';
 
+@ApiTags('wallet')
+@ApiCommandController()
 @Controller('v1/wallet')
 @RequireScopes('events:write')
 export class WalletController {

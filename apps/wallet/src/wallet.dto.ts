@@ -6,7 +6,8 @@ import { CredentialRef, DidRef, MAX_LIST_ITEMS, WalletCredentialEventData } from
  * A credential offer as the issuer hands it to the wallet (the `offer` of the issuer's issue response): the
  * issuance's fields, `issuerOrganisationId`, and `actorProfileId` = the sending profile.
  */
-export class CredentialOfferDto extends WalletCredentialEventData {}
+export const CredentialOfferDto = WalletCredentialEventData;
+export type CredentialOfferDto = WalletCredentialEventData;
 
 export class ClaimCredentialDto {
   /** Required when the wallet has not received the offer before (email / phone recipients claiming from a link). */

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   CanActivate,
   createParamDecorator,
   ExecutionContext,
@@ -8,14 +9,19 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { PUBLIC_KEY } from '@cep/platform';
+import { ApiSecurity } from '@nestjs/swagger';
+import { ApiErrors, BEARER_SCHEME, PUBLIC_KEY } from '@cep/platform';
 import { foreignOrganisationField } from './tenant';
 import { AuthError, TokenVerifier, type Principal } from './token-verifier';
 
 export const SCOPES_KEY = 'cep:scopes';
 
-/** Scopes required by a handler (all of them). */
-export const RequireScopes = (...scopes: string[]) => SetMetadata(SCOPES_KEY, scopes);
+/**
+ * Scopes required by a handler or every handler of a controller (all of them). Also documents the route in
+ * OpenAPI: the bearer scheme with these scopes, and the guard's 401 and 403 responses.
+ */
+export const RequireScopes = (...scopes: string[]) =>
+  applyDecorators(SetMetadata(SCOPES_KEY, scopes), ApiSecurity(BEARER_SCHEME, scopes), ApiErrors(401, 403));
 
 /** The caller's principal, set by {@link AuthGuard}. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

@@ -124,6 +124,13 @@ export class PlatformConfig {
   @IsString()
   AUTH_AUDIENCE?: string;
 
+  // --- HTTP API description (gateway and producers)
+  /** Serve `GET /openapi.json` and `GET /docs`. Unset: on, except with NODE_ENV=production (then off unless `true`). */
+  @IsOptional()
+  @ToBool()
+  @IsBoolean()
+  OPENAPI_ENABLED?: boolean;
+
   // --- HTTP hardening (gateway and producers)
   /** Comma-separated allowed CORS origins; CORS is off when unset. */
   @IsOptional()

@@ -1,16 +1,20 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ActivityQueryService } from '@cep/activity';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
 import { ActivityIdParamDto } from './activity-id-param.dto';
 import { ActivityListQueryDto } from './activity-list-query.dto';
 import { ActivityStatsQueryDto } from './activity-stats-query.dto';
-import { validationFailed } from '@cep/platform';
+import { ApiErrors, ApiQueryFrom, validationFailed } from '@cep/platform';
+import { ActivityPageDto, ActivityStatsDto, CredentialActivityDto } from './activity-response.dto';
+import { mapActivityChain, mapActivityPage, mapActivityStats, mapCredentialActivity } from './activity.mapper';
 
 /**
  * Credential activity (seed 002). Everything is scoped to the caller's organisation (from the token): the
  * issuing organisation sees every event of the issuances it sent, including claims made by recipients.
  */
+@ApiTags('activity')
 @Controller('v1/activity/credentials')
 @RequireScopes('activity:read')
 export class CredentialActivityController {
@@ -21,25 +25,46 @@ export class CredentialActivityController {
   }
 
   @Get()
-  list(@CurrentPrincipal() p: Principal, @Query() q: ActivityListQueryDto) {
+  @ApiOperation({ summary: 'Credential activity records, newest first (`cursor`) or oldest first after a position (`after`)' })
+  @ApiQueryFrom(ActivityListQueryDto, {
+    cursor: 'newest-first mode: `cursor` of the previous page',
+    after: 'polling mode: `0` for the beginning, then the previous response\'s `cursor`; records oldest first',
+    startDate: 'inclusive lower bound on the record time (ISO 8601)',
+    endDate: 'inclusive upper bound on the record time (ISO 8601)',
+  })
+  @ApiOkResponse({ type: ActivityPageDto })
+  @ApiErrors(400)
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ActivityListQueryDto): Promise<ActivityPageDto> {
     if (q.cursor !== undefined && q.after !== undefined) {
       throw validationFailed([{ value: q.after, msg: 'use either cursor or after, not both', param: 'after', location: 'query' }]);
     }
-    return this.service.list({ organisationId: p.organisationId, ...q });
+    return mapActivityPage(await this.service.list({ organisationId: p.organisationId, ...q }));
   }
 
   @Get('stats')
-  stats(@CurrentPrincipal() p: Principal, @Query() q: ActivityStatsQueryDto) {
-    return this.service.stats({ organisationId: p.organisationId, ...q });
+  @ApiOperation({ summary: 'Counts per state, claim rate and time to claim over the filtered issuances' })
+  @ApiQueryFrom(ActivityStatsQueryDto, { boostUris: '`boostUris[]=a&boostUris[]=b`, or `boostUris=a` repeated' })
+  @ApiOkResponse({ type: ActivityStatsDto })
+  @ApiErrors(400)
+  async stats(@CurrentPrincipal() p: Principal, @Query() q: ActivityStatsQueryDto): Promise<ActivityStatsDto> {
+    return mapActivityStats(await this.service.stats({ organisationId: p.organisationId, ...q }));
   }
 
   @Get(':activityId')
-  get(@CurrentPrincipal() p: Principal, @Param() params: ActivityIdParamDto) {
-    return this.service.get(p.organisationId, params.activityId.toLowerCase());
+  @ApiOperation({ summary: 'The latest event of an issuance' })
+  @ApiParam({ name: 'activityId', schema: { type: 'string', format: 'uuid' } })
+  @ApiOkResponse({ type: CredentialActivityDto })
+  @ApiErrors(400, 404)
+  async get(@CurrentPrincipal() p: Principal, @Param() params: ActivityIdParamDto): Promise<CredentialActivityDto> {
+    return mapCredentialActivity(await this.service.get(p.organisationId, params.activityId.toLowerCase()));
   }
 
   @Get(':activityId/chain')
-  chain(@CurrentPrincipal() p: Principal, @Param() params: ActivityIdParamDto) {
-    return this.service.chain(p.organisationId, params.activityId.toLowerCase());
+  @ApiOperation({ summary: 'Every event of an issuance, oldest first' })
+  @ApiParam({ name: 'activityId', schema: { type: 'string', format: 'uuid' } })
+  @ApiOkResponse({ type: [CredentialActivityDto] })
+  @ApiErrors(400, 404)
+  async chain(@CurrentPrincipal() p: Principal, @Param() params: ActivityIdParamDto): Promise<CredentialActivityDto[]> {
+    return mapActivityChain(await this.service.chain(p.organisationId, params.activityId.toLowerCase()));
   }
 }

@@ -1,10 +1,13 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
-import { HistoryQueryService, type HistoryDetail, type HistoryListQuery } from '@cep/history';
-import { Clock, validationFailed } from '@cep/platform';
+import { HistoryQueryService, type HistoryListQuery } from '@cep/history';
+import { ApiErrors, ApiQueryFrom, Clock, validationFailed } from '@cep/platform';
 import { assertSameOrganisation } from '../common/tenant';
 import { HistoryListQueryDto } from './history-list-query.dto';
+import { HistoryDetailDto, HistoryPageDto } from './history-response.dto';
+import { mapHistoryDetail, mapHistoryPage } from './history.mapper';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,6 +48,7 @@ export function toHistoryListQuery(organisationId: string, q: HistoryListQueryDt
   };
 }
 
+@ApiTags('history')
 @Controller('api/history/v1')
 export class HistoryController {
   private readonly service: HistoryQueryService;
@@ -59,6 +63,20 @@ export class HistoryController {
   /** History entries of the caller's organisation: `{values, totalPages, totalItems, nextCursor}`, freshness in headers. */
   @Get()
   @RequireScopes('history:read')
+  @ApiOperation({ summary: 'List history entries of the caller\'s organisation', description: 'Filters AND-combine; `page` or `cursor` pages. See docs/history.md.' })
+  @ApiQueryFrom(HistoryListQueryDto, {
+    cursor: '`nextCursor` of the previous page; alternative to `page`',
+    organisationId: 'optional; must be the caller\'s organisation (else 403)',
+    searchText: 'text to find, in the fields chosen by `searchType` (all when absent)',
+  })
+  @ApiOkResponse({
+    type: HistoryPageDto,
+    headers: {
+      [FRESHNESS_HEADER]: { description: 'time of the newest event the read model has applied', schema: { type: 'string', format: 'date-time' } },
+      [LAG_HEADER]: { description: 'now minus that time, in ms', schema: { type: 'string' } },
+    },
+  })
+  @ApiErrors(400)
   async list(@CurrentPrincipal() p: Principal, @Query() q: HistoryListQueryDto, @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown }) {
     assertSameOrganisation(p, q.organisationId);
     if (q.cursor && q.page > 0) {
@@ -72,14 +90,18 @@ export class HistoryController {
       res.setHeader(FRESHNESS_HEADER, fresh.newestEventTime.toISOString());
       res.setHeader(LAG_HEADER, String(fresh.lagMs));
     }
-    return page;
+    return mapHistoryPage(page);
   }
 
   /** One entry including `metadata`; 404 for unknown ids and for entries of other organisations. */
   @Get(':id')
   @RequireScopes('history:read')
-  async get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<HistoryDetail> {
+  @ApiOperation({ summary: 'One history entry with its metadata' })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiOkResponse({ type: HistoryDetailDto })
+  @ApiErrors(400, 404)
+  async get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<HistoryDetailDto> {
     if (!UUID.test(id)) throw validationFailed([{ value: id, msg: 'id must be a UUID', param: 'id', location: 'params' }]);
-    return this.service.get(p.organisationId, id.toLowerCase());
+    return mapHistoryDetail(await this.service.get(p.organisationId, id.toLowerCase()));
   }
 }

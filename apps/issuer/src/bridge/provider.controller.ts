@@ -1,11 +1,14 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@cep/auth';
-import { CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
+import { ApiCommandController, CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
 import { ProviderCommand, type ProviderOperation } from './provider.commands';
 import { CreateProviderDto, LoginInteractionDto, UpdateProviderDto } from './provider.dto';
 
 /** Bridge: OpenID providers (history source BRIDGE). */
+@ApiTags('bridge providers')
+@ApiCommandController()
 @Controller('v1/bridge/providers')
 @RequireScopes('events:write')
 export class ProviderController {

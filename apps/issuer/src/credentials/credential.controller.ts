@@ -1,11 +1,15 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@cep/auth';
-import { CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
+import { ApiCommandController, CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
 import { ChangeCredentialStateCommand, type CredentialTransition } from './change-credential-state.handler';
 import { IssueCredentialCommand, type IssueCredentialResult } from './issue-credential.handler';
+import { IssueCredentialResultDto } from './issue-credential-response.dto';
 import { AcceptCredentialDto, CredentialTransitionDto, DeliveryFailedDto, IssueCredentialDto } from './issue-credential.dto';
 
+@ApiTags('credentials')
+@ApiCommandController()
 @Controller('v1/credentials')
 @RequireScopes('events:write')
 export class CredentialController {
@@ -14,6 +18,7 @@ export class CredentialController {
   /** Creates a credential for a recipient and sends the offer (CREATED → PENDING → OFFERED). */
   @Post()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: IssueCredentialResultDto, description: 'the credential was created and the offer sent' })
   issue(@CommandCtx() ctx: CommandContext, @Body() dto: IssueCredentialDto): Promise<IssueCredentialResult> {
     return this.commands.execute(new IssueCredentialCommand(ctx, dto));
   }

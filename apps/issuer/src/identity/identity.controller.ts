@@ -1,11 +1,14 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@cep/auth';
-import { CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
+import { ApiCommandController, CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
 import { IdentityCommand, type IdentityOperation } from './identity.commands';
 import { CreateDidDto, CreateKeyDto, CreateOrganisationDto, CreateTrustAnchorDto, CreateTrustEntityDto, UpdateDidDto } from './identity.dto';
 
 /** Keys, DIDs, organisations, trust anchors and trust entities. */
+@ApiTags('identity')
+@ApiCommandController()
 @Controller('v1')
 @RequireScopes('events:write')
 export class IdentityController {

@@ -1,10 +1,13 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@cep/auth';
-import { CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
+import { ApiCommandController, CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
 import { ProofSchemaCommand } from './proof-schema.commands';
 import { CreateProofSchemaDto } from './proof-schema.dto';
 
+@ApiTags('proof schemas')
+@ApiCommandController()
 @Controller('v1/proof-schemas')
 @RequireScopes('events:write')
 export class ProofSchemaController {

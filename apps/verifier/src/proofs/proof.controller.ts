@@ -1,11 +1,14 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@cep/auth';
-import { CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
+import { ApiCommandController, CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
 import { ProofCommandMessage, type ProofOperation } from './proof.commands';
 import { CreateProofDto, ProofDecisionDto, ProofErrorDto, ShareProofDto } from './proof.dto';
 
 /** Proof requests and their verification sessions. */
+@ApiTags('proofs')
+@ApiCommandController()
 @Controller('v1/proofs')
 @RequireScopes('events:write')
 export class ProofController {

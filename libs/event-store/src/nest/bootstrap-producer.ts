@@ -3,12 +3,15 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { applyHttpHardening, secureRootModule } from '@cep/auth';
-import { APP_CONFIG, applyHttpMetrics, Logger, PlatformValidationPipe, errorFields } from '@cep/platform';
+import { APP_CONFIG, applyHttpMetrics, Logger, PlatformValidationPipe, errorFields, openApiEnabled, setupOpenApi, type OpenApiInfo } from '@cep/platform';
 import { DomainErrorFilter } from './domain-error.filter';
 import type { ProducerConfig } from './producer.config';
 
-/** main() of a producer app. */
-export async function bootstrapProducer(module: Type<unknown>, name: string): Promise<NestExpressApplication> {
+/** Scopes of the producer APIs. */
+const PRODUCER_SCOPES = { 'events:write': 'run commands (each appends events that are published to Kafka)' };
+
+/** main() of a producer app; `api` titles its OpenAPI document (served at /openapi.json and /docs when OPENAPI_ENABLED). */
+export async function bootstrapProducer(module: Type<unknown>, name: string, api: Pick<OpenApiInfo, 'title' | 'description'>): Promise<NestExpressApplication> {
   process.env.TZ = 'UTC';
   const log = new Logger(name);
   try {
@@ -22,6 +25,7 @@ export async function bootstrapProducer(module: Type<unknown>, name: string): Pr
     applyHttpHardening(app, cfg);
     app.useGlobalPipes(new PlatformValidationPipe());
     app.useGlobalFilters(new DomainErrorFilter());
+    if (openApiEnabled(cfg)) setupOpenApi(app, { ...api, version: '1.0.0', scopes: PRODUCER_SCOPES });
     app.enableShutdownHooks();
     await app.listen(cfg.PORT, '0.0.0.0');
     log.info('producer started', { port: cfg.PORT });

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, type HealthIndicatorResult } from '@nestjs/terminus';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from './public.decorator';
 
@@ -22,6 +23,22 @@ export const HealthModule = TerminusModule.forRoot({ logger: false });
  * contributed {@link ReadinessCheck} is up (projectors: consumer joined its group, which needs the broker);
  * otherwise 503 with terminus' `{status, info, error, details}` body.
  */
+/** terminus' body: `{status, info, error, details}`, one entry per check (`database`, components). */
+export class HealthResponseDto {
+  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'], example: 'ok' })
+  status!: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { database: { status: 'up' } } })
+  info?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: {} })
+  error?: Record<string, unknown>;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { database: { status: 'up' } } })
+  details!: Record<string, unknown>;
+}
+
+@ApiTags('operations')
 @Public()
 @Controller('health')
 export class HealthController {
@@ -34,12 +51,15 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck()
+  @ApiOkResponse({ type: HealthResponseDto, description: 'the process serves HTTP' })
   live() {
     return this.health.check([]);
   }
 
   @Get('ready')
   @HealthCheck()
+  @ApiOkResponse({ type: HealthResponseDto, description: 'the database and every component are up' })
+  @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: 'a check is down (named in `error`)' })
   ready() {
     return this.health.check([() => this.database(), ...(this.checks ?? []).map((c) => () => this.component(c))]);
   }

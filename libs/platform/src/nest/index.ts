@@ -6,3 +6,4 @@ export * from './public.decorator';
 export * from './validation';
 export * from './http-metrics';
 export * from './metrics-registry.provider';
+export * from './openapi';

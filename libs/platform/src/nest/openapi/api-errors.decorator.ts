@@ -1,0 +1,24 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ErrorResponseDto } from './error-response.dto';
+
+/** What each error status means on this platform (the description of its documented response). */
+export const ERROR_DESCRIPTIONS = {
+  400: 'invalid request: `VALIDATION_ERROR` with `details` naming each offending field, or `MALFORMED_JSON`',
+  401: 'no valid bearer token (`UNAUTHENTICATED`, `WWW-Authenticate: Bearer`)',
+  403: 'token lacks a required scope (`INSUFFICIENT_SCOPE`) or the request names another organisation (`FORBIDDEN_ORGANISATION`)',
+  404: 'not found, or another organisation\'s',
+  409: 'the command conflicts with the entity\'s state or a concurrent change',
+  413: 'request body larger than `HTTP_BODY_LIMIT_BYTES` (`PAYLOAD_TOO_LARGE`)',
+  415: 'request body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`)',
+  429: 'rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`)',
+  500: 'internal error (no details)',
+  503: 'database temporarily unavailable or query too slow (`UNAVAILABLE`, `QUERY_TIMEOUT`, `Retry-After`)',
+} as const;
+
+export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+
+/** Documents error responses of a route (or of every route of a controller) with the platform's error body. */
+export function ApiErrors(...statuses: ErrorStatus[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ErrorResponseDto })));
+}

@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** One offending field of a 400: `{value, msg, param, location}` (the compatible reports API's shape). */
+export class FieldErrorDto {
+  @ApiProperty({ description: 'the value received (null when absent)', type: 'object', nullable: true, additionalProperties: true, example: '2026-02-30' })
+  value!: unknown;
+
+  @ApiProperty({ example: 'startDate must be a calendar date YYYY-MM-DD' })
+  msg!: string;
+
+  @ApiProperty({ description: 'the field, dotted for nested fields', example: 'startDate' })
+  param!: string;
+
+  @ApiProperty({ enum: ['body', 'query', 'params', 'headers'], example: 'body' })
+  location!: 'body' | 'query' | 'params' | 'headers';
+}
+
+/** Every error body of every app: `{statusCode, code, message[, details]}`. */
+export class ErrorResponseDto {
+  @ApiProperty({ example: 400 })
+  statusCode!: number;
+
+  @ApiProperty({ description: 'stable machine-readable code', example: 'VALIDATION_ERROR' })
+  code!: string;
+
+  @ApiProperty({ example: 'startDate: startDate must be a calendar date YYYY-MM-DD' })
+  message!: string;
+
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'the offending fields (400s that name fields)' })
+  details?: FieldErrorDto[];
+}

@@ -1,0 +1,68 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { ERROR_DESCRIPTIONS, type ErrorStatus } from './api-errors.decorator';
+import { ErrorResponseDto } from './error-response.dto';
+import { addValidationSchemas } from './validation-schemas';
+
+export const OPENAPI_JSON_PATH = '/openapi.json';
+export const OPENAPI_DOCS_PATH = '/docs';
+/** Name of the bearer security scheme; operations list the scopes they need under it. */
+export const BEARER_SCHEME = 'bearer';
+
+export interface OpenApiInfo {
+  title: string;
+  description: string;
+  version: string;
+  /** Scopes an app's routes require, with what each grants (listed in the security scheme's description). */
+  scopes: Record<string, string>;
+}
+
+/** Errors any route can answer, whatever it does: rate limit, outage, bug. */
+const GLOBAL_ERRORS: ErrorStatus[] = [429, 500, 503];
+
+/** The app's OpenAPI 3.1 document, built from the controllers' and DTOs' decorators. */
+export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
+  const scopes = Object.entries(info.scopes)
+    .map(([s, what]) => `- \`${s}\`: ${what}`)
+    .join('\n');
+  const builder = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
+    .setTitle(info.title)
+    .setDescription(info.description)
+    .setVersion(info.version)
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: `JWT with claims \`org\` (the organisation) and \`scope\` (space-separated). Each operation lists the scopes it needs.\n\n${scopes}`,
+      },
+      BEARER_SCHEME,
+    );
+  for (const status of GLOBAL_ERRORS) builder.addGlobalResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ErrorResponseDto });
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    extraModels: [ErrorResponseDto],
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
+  return addValidationSchemas(document);
+}
+
+/**
+ * Serves the document at `GET /openapi.json` and the interactive page (swagger-ui, its assets served locally
+ * from swagger-ui-dist, no CDN) at `GET /docs`. Both are public: the document holds no secrets.
+ */
+export function setupOpenApi(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
+  const document = buildOpenApiDocument(app, info);
+  SwaggerModule.setup(OPENAPI_DOCS_PATH.slice(1), app, document, {
+    jsonDocumentUrl: OPENAPI_JSON_PATH.slice(1),
+    raw: ['json'],
+    customSiteTitle: info.title,
+    swaggerOptions: { persistAuthorization: false, displayOperationId: false },
+  });
+  return document;
+}
+
+/** `OPENAPI_ENABLED`, defaulting to on outside production. */
+export function openApiEnabled(cfg: { OPENAPI_ENABLED?: boolean; NODE_ENV: string }): boolean {
+  return cfg.OPENAPI_ENABLED ?? cfg.NODE_ENV !== 'production';
+}
