@@ -6,6 +6,8 @@ import { EventLog1732000050000 } from '@cep/event-log';
 import { ActivityReadModel1732000040000, ActivityStatsCounters1732000041000 } from '@cep/activity';
 import { ProducerStores1732000000100 } from './producer-stores.migration';
 import { IssuerOfferDeadlines1732000010000 } from '../../apps/issuer/src/migrations/1732000010000-offer-deadlines';
+import { TenantScopedStreams1732000095000 } from './tenant-scoped-streams.migration';
+import { IssuerOfferCodes1732000096000 } from '../../apps/issuer/src/migrations/1732000096000-offer-codes';
 
 /**
  * Every migration of the platform, in order. Each lib owns its migrations; this list is the one place
@@ -23,4 +25,6 @@ export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   EventLog1732000050000,
   ActivityReadModel1732000040000,
   ActivityStatsCounters1732000041000,
+  TenantScopedStreams1732000095000,
+  IssuerOfferCodes1732000096000,
 ];

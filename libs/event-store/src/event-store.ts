@@ -42,8 +42,32 @@ export function eventStoreDdl(schema: string): string[] {
 }
 
 /**
- * Append-only event streams in PostgreSQL with optimistic concurrency (unique (stream_id, version)),
- * writing the outbox rows in the same transaction, so an event is stored if and only if it will be published.
+ * Stream identity scoped by tenant (migration 1732000095000): a stream is (organisation_id, stream_id), so a
+ * client-chosen id already used by another tenant is a new, independent stream instead of a 409 that reveals
+ * the other tenant's data. Replaces the global UNIQUE (stream_id, version) of {@link eventStoreDdl}.
+ */
+export function tenantScopedStreamsDdl(schema: string): string[] {
+  if (!IDENT.test(schema)) throw new Error(`invalid schema ${schema}`);
+  return [
+    `ALTER TABLE ${schema}.events DROP CONSTRAINT IF EXISTS events_stream_id_version_key`,
+    `ALTER TABLE ${schema}.events DROP CONSTRAINT IF EXISTS events_org_stream_version_key`,
+    `ALTER TABLE ${schema}.events ADD CONSTRAINT events_org_stream_version_key UNIQUE (organisation_id, stream_id, version)`,
+  ];
+}
+
+/** Reverts {@link tenantScopedStreamsDdl} (fails if two tenants now share a stream id, as it must). */
+export function globalStreamsDdl(schema: string): string[] {
+  if (!IDENT.test(schema)) throw new Error(`invalid schema ${schema}`);
+  return [
+    `ALTER TABLE ${schema}.events DROP CONSTRAINT IF EXISTS events_org_stream_version_key`,
+    `ALTER TABLE ${schema}.events ADD CONSTRAINT events_stream_id_version_key UNIQUE (stream_id, version)`,
+  ];
+}
+
+/**
+ * Append-only event streams in PostgreSQL with optimistic concurrency (unique (organisation_id, stream_id,
+ * version)), writing the outbox rows in the same transaction, so an event is stored if and only if it will be
+ * published. A stream belongs to one tenant: the same stream id in two tenants is two independent streams.
  */
 export class EventStore {
   constructor(
@@ -53,6 +77,7 @@ export class EventStore {
     if (!IDENT.test(schema)) throw new Error(`invalid schema ${schema}`);
   }
 
+  /** The stream's events in order; without `organisationId`, every tenant's stream of that id (tools and tests only). */
   async readStream(streamId: string, organisationId?: string): Promise<StoredEvent[]> {
     const rows: { stream_id: string; version: number; envelope: EventEnvelope }[] = await this.ds.query(
       `SELECT stream_id, version, envelope FROM ${this.schema}.events
@@ -66,11 +91,16 @@ export class EventStore {
   /**
    * Appends events at `expectedVersion + 1 ...`. `expectedVersion` 0 means "the stream must not exist".
    * Throws {@link ConcurrencyError} when another writer appended first. Returns the new version.
+   * The stream is the events' tenant's (`organisationid`, the same for every event of one append).
    */
   async append(streamId: string, streamType: string, expectedVersion: number, events: EventEnvelope[], tx?: QueryRunner): Promise<number> {
     if (!events.length) return expectedVersion;
+    const org = events[0].organisationid;
+    if (events.some((e) => e.organisationid !== org)) throw new Error(`stream ${streamId}: one append must stay in one organisation`);
+    const version = (q: Pick<QueryRunner, 'query'>) =>
+      q.query(`SELECT COALESCE(MAX(version), 0)::int AS v FROM ${this.schema}.events WHERE organisation_id = $1 AND stream_id = $2`, [org, streamId]);
     const run = async (q: QueryRunner) => {
-      const [{ v }] = await q.query(`SELECT COALESCE(MAX(version), 0)::int AS v FROM ${this.schema}.events WHERE stream_id = $1`, [streamId]);
+      const [{ v }] = await version(q);
       if (v !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion, v);
       try {
         await q.query(
@@ -89,7 +119,7 @@ export class EventStore {
         );
       } catch (err) {
         if ((err as { driverError?: { code?: string }; code?: string }).driverError?.code === '23505' || (err as { code?: string }).code === '23505') {
-          const [{ v: now }] = await this.ds.query(`SELECT COALESCE(MAX(version), 0)::int AS v FROM ${this.schema}.events WHERE stream_id = $1`, [streamId]);
+          const [{ v: now }] = await version(this.ds);
           throw new ConcurrencyError(streamId, expectedVersion, now);
         }
         throw err;
