@@ -1,9 +1,9 @@
 import type { MigrationInterface } from 'typeorm';
-import { DeadLetterPublished1732000080000, ProjectionRebuilds1732000070000, ProjectionRuntime1732000000000 } from '@cep/messaging';
-import { HistoryEntries1732000001000, HistorySearchColumnsRelatedCounts1732000002000 } from '@cep/history';
-import { ReportDailyCounts1732000030000 } from '@cep/reports';
-import { EventLog1732000050000 } from '@cep/event-log';
-import { ActivityReadModel1732000040000, ActivityStatsCounters1732000041000 } from '@cep/activity';
+import { DeadLetterPublished1732000080000, GatewayReadRole1732000110000, ProjectionRebuilds1732000070000, ProjectionRuntime1732000000000 } from '@cep/messaging';
+import { HistoryEntries1732000001000, HistoryRowLevelSecurity1732000110100, HistorySearchColumnsRelatedCounts1732000002000 } from '@cep/history';
+import { ReportDailyCounts1732000030000, ReportRowLevelSecurity1732000110200 } from '@cep/reports';
+import { EventLog1732000050000, EventLogRowLevelSecurity1732000110400 } from '@cep/event-log';
+import { ActivityReadModel1732000040000, ActivityRowLevelSecurity1732000110300, ActivityStatsCounters1732000041000 } from '@cep/activity';
 import { ProducerStores1732000000100 } from './producer-stores.migration';
 import { IssuerOfferDeadlines1732000010000 } from '../../apps/issuer/src/migrations/1732000010000-offer-deadlines';
 import { TenantScopedStreams1732000095000 } from './tenant-scoped-streams.migration';
@@ -27,4 +27,10 @@ export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   ActivityStatsCounters1732000041000,
   TenantScopedStreams1732000095000,
   IssuerOfferCodes1732000096000,
+  // Row-level security on the read models (the gateway's role + one policy per tenant table).
+  GatewayReadRole1732000110000,
+  HistoryRowLevelSecurity1732000110100,
+  ReportRowLevelSecurity1732000110200,
+  ActivityRowLevelSecurity1732000110300,
+  EventLogRowLevelSecurity1732000110400,
 ];

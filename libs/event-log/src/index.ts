@@ -8,3 +8,4 @@ export * from './migrations/1732000050000-event-log';
 
 /** Postgres NOTIFY channel the event-log trigger signals (payload: organisation id). */
 export const EVENT_LOG_CHANNEL = 'event_log_events';
+export * from './migrations/1732000110400-event-log-row-level-security';

@@ -12,3 +12,4 @@ export * from './migrations/1732000000000-projection-runtime';
 export * from './nest';
 export * from './migrations/1732000070000-projection-rebuilds';
 export * from './migrations/1732000080000-dead-letter-published';
+export * from './migrations/1732000110000-gateway-read-role';

@@ -2,6 +2,8 @@ export * from './clock';
 export * from './config';
 export * from './platform.config';
 export * from './database';
+export * from './tenant-database';
+export * from './tenant-rls';
 export * from './logger';
 export * from './backoff';
 export * from './failpoint';

@@ -6,3 +6,4 @@ export * from './report.projection';
 export * from './report-query.service';
 export * from './migrations/1732000030000-report-daily-counts';
 export * from './report.test-support';
+export * from './migrations/1732000110200-report-row-level-security';
