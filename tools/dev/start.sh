@@ -3,8 +3,11 @@
 # topics, every app, and the demo traffic generator. Prints the URLs and a dev token.
 #   npm start            start (idempotent: already running apps are left alone)
 #   npm stop             stop the apps, the traffic generator and the broker
+# Every app runs under tools/dev/supervise.sh: an app that exits (crash, kill -9) is started again with backoff.
+# Migrations and topic creation are skipped when nothing changed since the last successful run (a stamp of the
+# migration/topic sources and DATABASE_URL in .cache/dev, checked against the database's migration count).
 # Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/cep), DEMO_RATE (flows/s, default 5),
-#              DEMO=0 to skip the traffic generator.
+#              DEMO=0 to skip the traffic generator, FORCE_SETUP=1 to run migrations and topic creation anyway.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export TZ=UTC
@@ -21,8 +24,30 @@ if ! bash tools/kafka/kafka.sh status; then
   bash tools/kafka/kafka.sh start
   touch "$run_dir/started-kafka"
 fi
-node -r @swc-node/register tools/db/migrate.ts
-node -r @swc-node/register tools/kafka/create-topics.ts
+# Migrations + topics only when their sources (or DATABASE_URL / the broker) changed since the last successful run.
+setup_stamp() {
+  {
+    echo "$DATABASE_URL ${KAFKA_BROKERS:-}"
+    find tools/db tools/kafka/create-topics.ts libs/contracts/src/topics.ts libs/*/src/migrations -name '*.ts' -type f -print0 | sort -z | xargs -0 sha1sum
+  } | sha1sum | cut -d' ' -f1
+}
+applied_migrations() {
+  node -e "
+    const { Client } = require('pg');
+    const c = new Client({ connectionString: process.env.DATABASE_URL });
+    c.connect().then(() => c.query('SELECT count(*)::int AS n FROM cep_migrations')).then((r) => { console.log(r.rows[0].n); return c.end(); })
+      .catch(() => { console.log(-1); process.exit(0); });"
+}
+stamp_file="$run_dir/setup.stamp"
+stamp="$(setup_stamp)"
+if [ "${FORCE_SETUP:-0}" != "1" ] && [ -f "$stamp_file" ] && [ "$(head -1 "$stamp_file")" = "$stamp" ] \
+  && [ "$(sed -n 2p "$stamp_file")" = "$(applied_migrations)" ]; then
+  echo "migrations and topics unchanged since the last run: skipped (FORCE_SETUP=1 runs them)"
+else
+  node -r @swc-node/register tools/db/migrate.ts
+  node -r @swc-node/register tools/kafka/create-topics.ts
+  printf '%s\n%s\n' "$stamp" "$(applied_migrations)" >"$stamp_file"
+fi
 
 # app name : port variable : port
 apps=(
@@ -40,7 +65,8 @@ start_app() {
   local name="$1" var="$2" port="$3" pidf="$run_dir/pids/$1.pid"
   [ -f "apps/$name/src/main.ts" ] || return 0
   if [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; then echo "$name already running"; return 0; fi
-  env "$var=$port" nohup node -r @swc-node/register "apps/$name/src/main.ts" >"$run_dir/logs/$name.log" 2>&1 </dev/null &
+  # the pid file holds the supervisor's pid: `npm stop` sends it SIGTERM, which it forwards to the app
+  env "$var=$port" nohup bash tools/dev/supervise.sh "$name" >>"$run_dir/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$pidf"
 }
 
@@ -72,7 +98,8 @@ fi
 token="$(node -r @swc-node/register tools/auth/token.ts --org "$org")"
 cat <<MSG
 
-The stack is running (logs in $run_dir/logs, stop with: npm stop).
+The stack is running (logs in $run_dir/logs, stop with: npm stop). Apps that exit are restarted by
+tools/dev/supervise.sh (see the "supervisor" lines in their logs).
   gateway     http://127.0.0.1:3000   API docs http://127.0.0.1:3000/docs   OpenAPI http://127.0.0.1:3000/openapi.json
   issuer      http://127.0.0.1:3001   API docs http://127.0.0.1:3001/docs   OpenAPI http://127.0.0.1:3001/openapi.json
   verifier    http://127.0.0.1:3002   API docs http://127.0.0.1:3002/docs   OpenAPI http://127.0.0.1:3002/openapi.json

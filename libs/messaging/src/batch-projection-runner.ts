@@ -2,6 +2,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kaf
 import type { DataSource, QueryRunner } from 'typeorm';
 import { deadLetterTopic, EVENT_REGISTRY, type EventEnvelope, type RejectionReason } from '@cep/contracts';
 import { backoffMs, errorFields, failpoint, isTransientDbError, Logger, sleep } from '@cep/platform';
+import { traceBatch } from './batch-tracing';
 import { deadLetterValue, decodeKafkaMessage } from './cloudevents-kafka';
 import { DeadLetterRelay } from './dead-letter-relay';
 import { checkpointName, type Projection } from './projection';
@@ -27,8 +28,12 @@ export interface BatchRunnerOptions {
   /** Lock wait inside the batch transaction before it is retried (ms). */
   lockTimeoutMs?: number;
   maxRetries?: number;
+  /** Consumer session timeout (default 10 s): a SIGKILLed member's partitions move after this. */
   sessionTimeoutMs?: number;
+  /** Heartbeat period (default 1 s), also inside long batches. */
   heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for live members to rejoin (default 30 s). */
+  rebalanceTimeoutMs?: number;
   maxBytesPerPartition?: number;
   maxWaitTimeInMs?: number;
   /**
@@ -127,6 +132,10 @@ export class BatchProjectionRunner {
     return this.cp;
   }
 
+  private get heartbeatMs(): number {
+    return this.opts.heartbeatIntervalMs ?? 1000;
+  }
+
   async start(): Promise<void> {
     this.stopping = false;
     // A missing dead-letter topic would hold the dead letters' copies in the table: create it up front
@@ -139,8 +148,9 @@ export class BatchProjectionRunner {
     this.dlqRelay.start();
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
-      sessionTimeout: this.opts.sessionTimeoutMs ?? 30000,
-      heartbeatInterval: this.opts.heartbeatIntervalMs ?? 3000,
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 10000,
+      heartbeatInterval: this.heartbeatMs,
+      rebalanceTimeout: this.opts.rebalanceTimeoutMs ?? 30000,
       maxBytesPerPartition: this.opts.maxBytesPerPartition ?? 1048576,
       maxWaitTimeInMs: this.opts.maxWaitTimeInMs ?? 100,
       allowAutoTopicCreation: false,
@@ -174,7 +184,8 @@ export class BatchProjectionRunner {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: Math.max(1, this.opts.partitionConcurrency ?? 3),
-      eachBatch: (payload) => this.handleBatch(payload),
+      // One span per batch, linked to every message's producer span (while tracing is on).
+      eachBatch: (payload) => traceBatch(this.projection.name, this.opts.groupId, payload, () => this.handleBatch(payload)),
     });
   }
 
@@ -262,7 +273,7 @@ export class BatchProjectionRunner {
     const lastOffset = batch.messages[batch.messages.length - 1].offset;
     lap('parse');
 
-    const hb = setInterval(() => void p.heartbeat().catch(() => undefined), 2000);
+    const hb = setInterval(() => void p.heartbeat().catch(() => undefined), this.heartbeatMs);
     try {
       const ok = await this.withRetries(p, () => this.commitBatch(batch.topic, batch.partition, parsed, dead, lastOffset));
       if (!ok) return;

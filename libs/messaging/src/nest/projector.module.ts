@@ -53,6 +53,8 @@ export class ProjectorModule {
           new BatchProjectionRunner(kafka, ds, opts.projection, {
             groupId: cfg.KAFKA_GROUP_ID ?? opts.groupId,
             sessionTimeoutMs: cfg.KAFKA_SESSION_TIMEOUT_MS,
+            heartbeatIntervalMs: cfg.KAFKA_HEARTBEAT_INTERVAL_MS,
+            rebalanceTimeoutMs: cfg.KAFKA_REBALANCE_TIMEOUT_MS,
             maxBytesPerPartition: cfg.KAFKA_MAX_BYTES_PER_PARTITION,
             lockTimeoutMs: cfg.PROJECTION_LOCK_TIMEOUT_MS,
             partitionConcurrency: cfg.PROJECTION_PARTITION_CONCURRENCY,
