@@ -228,7 +228,7 @@ function fieldTable(fields: FieldDoc[]): string[] {
 }
 
 /** Renders a key function by calling it on a probe that records the properties it reads. */
-function describeKey(def: EventDefinition<string, object>): string {
+export function describeKey(def: EventDefinition<string, object>): string {
   const read: string[] = [];
   const probe = new Proxy(
     {},

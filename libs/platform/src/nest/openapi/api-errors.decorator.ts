@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorResponseDto } from './error-response.dto';
 
 /** What each error status means on this platform (the description of its documented response). */
@@ -18,7 +18,15 @@ export const ERROR_DESCRIPTIONS = {
 
 export type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
-/** Documents error responses of a route (or of every route of a controller) with the platform's error body. */
+/**
+ * Documents error responses of a route (or of every route of a controller) with the platform's error body. The
+ * content is always `application/json`, whatever the route's success media types (`@ApiProduces`): an SSE or CSV
+ * route still answers its errors in JSON.
+ */
 export function ApiErrors(...statuses: ErrorStatus[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ErrorResponseDto })));
+  const content = { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponseDto) } } };
+  return applyDecorators(
+    ApiExtraModels(ErrorResponseDto),
+    ...statuses.map((status) => ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], content })),
+  );
 }
