@@ -10,6 +10,7 @@ import { ChangeCredentialStateHandler } from './credentials/change-credential-st
 import { CredentialController } from './credentials/credential.controller';
 import { IssueCredentialHandler } from './credentials/issue-credential.handler';
 import { OfferExpiryScheduler } from './credentials/offer-expiry.scheduler';
+import { OfferCodeStore } from './credentials/offer-code.store';
 import { WalletClaimPolicy } from './credentials/wallet-claim.policy';
 import { IdentityCommandHandler } from './identity/identity.commands';
 import { IdentityController } from './identity/identity.controller';
@@ -28,6 +29,7 @@ import { IssuerConfig } from './issuer.config';
     IdentityCommandHandler,
     ProviderCommandHandler,
     OfferExpiryScheduler,
+    OfferCodeStore,
     WalletClaimPolicy,
   ],
 })

@@ -4,6 +4,7 @@ import { BackupCreated, BackupRestored, newEventId, SessionDid, SessionKey, Sess
 import type { AggregateRoot } from '@cep/event-store';
 import { AggregateStore, commandResult, eventMeta, sessionFields, type CommandContext, type CommandResult } from '@cep/producer-sdk';
 import { APP_CONFIG, Clock } from '@cep/platform';
+import { offerProof, withoutCodes } from './credentials/offer-proof';
 import { WalletCredentialAggregate } from './credentials/wallet-credential.aggregate';
 import { WALLET_SOURCE, type WalletConfig } from './wallet.config';
 import type {
@@ -37,8 +38,9 @@ export class WalletCommand {
 }
 
 /**
- * The holder's wallet. The wallet is the caller's tenant (`walletId` = the token organisation); the credential's
- * issuer tenant travels in the offer (`issuerOrganisationId`).
+ * The holder's wallet. The wallet is the caller's tenant (`walletId` = the token organisation) and every event
+ * it appends stays there; the offer names its issuer tenant (`issuerOrganisationId`) and the claim proves the
+ * offer with its pre-authorized code, of which only hashes enter the events (the issuer verifies them).
  */
 @CommandHandler(WalletCommand)
 export class WalletCommandHandler implements ICommandHandler<WalletCommand> {
@@ -57,17 +59,19 @@ export class WalletCommandHandler implements ICommandHandler<WalletCommand> {
     switch (op.kind) {
       case 'credential.receive': {
         const agg = await this.store.load(new WalletCredentialAggregate(op.dto.credentialId), org);
-        agg.receive(op.dto, walletId, meta, info);
+        agg.receive({ ...withoutCodes(op.dto), ...offerProof(op.dto, undefined) }, walletId, meta, info);
         return this.save(agg, 'wallet-credential');
       }
       case 'credential.claim': {
         const agg = await this.store.load(new WalletCredentialAggregate(op.id), org);
-        agg.claim(actor, op.dto.offer, op.dto.holderDid, walletId, meta, info);
+        const proof = agg.data || op.dto.offer ? offerProof(op.dto, agg.data) : undefined;
+        agg.claim(actor, op.dto.offer && withoutCodes(op.dto.offer), op.dto.holderDid, proof, walletId, meta, info);
         return this.save(agg, 'wallet-credential');
       }
       case 'credential.reject': {
         const agg = await this.store.load(new WalletCredentialAggregate(op.id), org);
-        agg.reject(actor, op.dto.offer, op.dto.reason, walletId, meta, info);
+        const proof = agg.data || op.dto.offer ? offerProof(op.dto, agg.data) : undefined;
+        agg.reject(actor, op.dto.offer && withoutCodes(op.dto.offer), op.dto.reason, proof, walletId, meta, info);
         return this.save(agg, 'wallet-credential');
       }
       case 'proof.share': {

@@ -2,14 +2,37 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { CredentialRef, DidRef, MAX_LIST_ITEMS, WalletCredentialEventData } from '@cep/contracts';
 
+const CODE = /^[A-Za-z0-9_-]{16,256}$/;
+
 /**
  * A credential offer as the issuer hands it to the wallet (the `offer` of the issuer's issue response): the
- * issuance's fields, `issuerOrganisationId`, and `actorProfileId` = the sending profile.
+ * issuance's fields, `issuerOrganisationId`, `actorProfileId` = the sending profile, and the offer's OpenID4VCI
+ * `preAuthorizedCode` (required to receive it; the wallet keeps only its hash). Hash fields given by the caller
+ * are ignored: the wallet computes them from the codes.
  */
-export const CredentialOfferDto = WalletCredentialEventData;
-export type CredentialOfferDto = WalletCredentialEventData;
+export class CredentialOfferDto extends WalletCredentialEventData {
+  @IsOptional()
+  @IsString()
+  @Matches(CODE, { message: 'preAuthorizedCode must be the offer\'s pre-authorized code (16 to 256 base64url characters)' })
+  preAuthorizedCode?: string;
+}
 
-export class ClaimCredentialDto {
+/** The proof of the offer a claim or rejection carries (OpenID4VCI pre-authorized code flow). */
+export class OfferCodeDto {
+  /** The offer's pre-authorized code; may be omitted when the wallet received the offer (it kept the code's hash). */
+  @IsOptional()
+  @IsString()
+  @Matches(CODE, { message: 'preAuthorizedCode must be the offer\'s pre-authorized code (16 to 256 base64url characters)' })
+  preAuthorizedCode?: string;
+
+  /** The transaction code of an email/phone offer (sent to the recipient out of band). */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9]{4,8}$/, { message: 'txCode must be the offer\'s 4 to 8 digit transaction code' })
+  txCode?: string;
+}
+
+export class ClaimCredentialDto extends OfferCodeDto {
   /** Required when the wallet has not received the offer before (email / phone recipients claiming from a link). */
   @IsOptional()
   @ValidateNested()
@@ -22,7 +45,7 @@ export class ClaimCredentialDto {
   holderDid?: DidRef;
 }
 
-export class RejectCredentialDto {
+export class RejectCredentialDto extends OfferCodeDto {
   @IsOptional()
   @ValidateNested()
   @Type(() => CredentialOfferDto)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import {
   buildEvent,
+  CredentialAccepted,
   CredentialDeliveryFailed,
   CredentialOffered,
   CredentialOfferExpired,
@@ -40,17 +41,32 @@ describe('activity projection (pure)', () => {
     expect(r).toMatchObject({ eventType: 'CREATED', organisationId: org, recipientType: 'email', boostUri: 'boost:1', source: 'send' });
   });
 
-  it('given a profile offer, when mapped, then it is ignored (the wallet receipt logs DELIVERED)', () => {
-    expect(toActivityRecord(buildEvent(CredentialOffered, data('profile'), meta('2026-01-01T00:00:00Z')))).toBeNull();
-    const d = { ...data('profile'), issuerOrganisationId: org };
-    const r = toActivityRecord(buildEvent(WalletCredentialReceived, d, meta('2026-01-01T00:00:00Z', 'wallet-org')));
-    expect(r).toMatchObject({ eventType: 'DELIVERED', organisationId: org });
+  it('given a profile offer, when mapped, then it is DELIVERED in the issuing org (the issuer delivers to the profile\'s wallet)', () => {
+    const r = toActivityRecord(buildEvent(CredentialOffered, data('profile'), meta('2026-01-01T00:00:00Z')));
+    expect(r).toMatchObject({ eventType: 'DELIVERED', organisationId: org, recipientType: 'profile' });
   });
 
-  it('given a claim in the wallet tenant, when mapped, then it belongs to the issuer org and keeps the activityId', () => {
-    const d = { ...data('email'), issuerOrganisationId: org, actorProfileId: 'holder', source: 'inbox' as const };
-    const r = toActivityRecord(buildEvent(WalletCredentialClaimed, d, meta('2026-01-02T00:00:00Z', 'wallet-org')))!;
+  it('given the issuer\'s credential.accepted (a verified claim), when mapped, then it is CLAIMED in the issuer org with the activityId', () => {
+    const d = { ...data('email'), actorProfileId: 'holder', source: 'inbox' as const };
+    const r = toActivityRecord(buildEvent(CredentialAccepted, d, meta('2026-01-02T00:00:00Z')))!;
     expect(r).toMatchObject({ eventType: 'CLAIMED', organisationId: org, activityId: d.activityId, actorProfileId: 'holder', source: 'inbox' });
+  });
+
+  it('given wallet events naming another tenant as issuer, when mapped, then they are not activity events (no tenant from the payload)', () => {
+    const victim = 'org-victim';
+    for (const def of [WalletCredentialReceived, WalletCredentialClaimed]) {
+      for (const type of ['profile', 'email'] as const) {
+        const d = { ...data(type), issuerOrganisationId: victim, preAuthorizedCodeHash: 'a'.repeat(64) };
+        expect(toActivityRecord(buildEvent(def, d, meta('2026-01-02T00:00:00Z', 'attacker-org')))).toBeNull();
+      }
+    }
+  });
+
+  it('given any event, when mapped, then the record\'s organisation is the envelope\'s', () => {
+    for (const def of [CredentialOffered, CredentialAccepted, CredentialOfferExpired, CredentialDeliveryFailed]) {
+      const d = { ...data('email'), issuerOrganisationId: 'org-victim' } as CredentialStateChangedData;
+      expect(toActivityRecord(buildEvent(def, d, meta('2026-01-02T00:00:00Z', 'org-own')))!.organisationId).toBe('org-own');
+    }
   });
 
   it('given a failure and an expiry, when mapped, then FAILED carries metadata.error and EXPIRED is kept', () => {
@@ -62,9 +78,7 @@ describe('activity projection (pure)', () => {
 
   it('given a claim before its send in one batch, when reduced, then latest is the claim and the send fields win', () => {
     const activityId = newEventId();
-    const claim = toActivityRecord(
-      buildEvent(WalletCredentialClaimed, { ...data('email', activityId), issuerOrganisationId: org, boostUri: 'from-claim' }, meta('2026-01-02T00:00:00Z', 'w')),
-    )!;
+    const claim = toActivityRecord(buildEvent(CredentialAccepted, { ...data('email', activityId), boostUri: 'from-claim' }, meta('2026-01-02T00:00:00Z')))!;
     const send = toActivityRecord(buildEvent(CredentialOffered, data('email', activityId), meta('2026-01-01T00:00:00Z')))!;
     const [d] = reduceActivities([claim, send]);
     expect(d).toMatchObject({

@@ -47,8 +47,7 @@ export interface ActivityDelta {
 /** Event types this projection consumes, with the activity type each becomes. */
 export const ACTIVITY_SOURCE_EVENTS = [
   'credential.offered',
-  'wallet.credential-received',
-  'wallet.credential-claimed',
+  'credential.accepted',
   'credential.offer-expired',
   'credential.delivery-failed',
 ] as const;
@@ -65,39 +64,32 @@ interface IssuanceData {
   inboxCredentialId?: string;
   reason?: string;
   error?: string;
-  /** Wallet events: the tenant that issued the credential and owns the chain. */
-  issuerOrganisationId?: string;
 }
 
 const SEND_TYPES: ReadonlySet<ActivityEventType> = new Set(['CREATED', 'DELIVERED']);
 
 /**
- * Pure: maps one platform event to an activity record, or null when it is not an activity event.
- * - `credential.offered` to an email/phone recipient → CREATED (a profile recipient's offer is logged when it
- *   lands in the wallet, as DELIVERED);
- * - `wallet.credential-received` to a profile recipient → DELIVERED;
- * - `wallet.credential-claimed` → CLAIMED (same activityId as the send);
+ * Pure: maps one platform event to an activity record, or null when it is not an activity event. Every record
+ * belongs to the event's own tenant (the envelope's `organisationid`, set by the producer from the caller's
+ * token), never to a tenant named in the payload: only the issuer's own events build its chains.
+ * - `credential.offered` → CREATED for an email/phone recipient, DELIVERED for a profile recipient (the issuer
+ *   delivers the offer to the profile's wallet);
+ * - `credential.accepted` → CLAIMED (same activityId as the send): the issuer records it for a wallet claim whose
+ *   pre-authorized code it verified (at the holder's claim time), or from its own accept API;
  * - `credential.offer-expired` → EXPIRED; `credential.delivery-failed` → FAILED with `metadata.error`.
- * Wallet events belong to the issuing tenant (`issuerOrganisationId`): the issuer sees the claims of the
- * credentials it issued.
+ * The wallet's events (received, claimed) stay in the wallet's tenant's history and are not activity events.
  */
 export function toActivityRecord(e: EventEnvelope): ActivityRecordRow | null {
   const d = e.data as IssuanceData;
   let eventType: ActivityEventType;
-  let organisationId = e.organisationid;
+  const organisationId = e.organisationid;
   switch (e.type) {
     case 'credential.offered':
-      if (!d.recipient || d.recipient.type === 'profile') return null;
-      eventType = 'CREATED';
+      if (!d.recipient) return null;
+      eventType = d.recipient.type === 'profile' ? 'DELIVERED' : 'CREATED';
       break;
-    case 'wallet.credential-received':
-      if (d.recipient?.type !== 'profile') return null;
-      eventType = 'DELIVERED';
-      organisationId = d.issuerOrganisationId ?? e.organisationid;
-      break;
-    case 'wallet.credential-claimed':
+    case 'credential.accepted':
       eventType = 'CLAIMED';
-      organisationId = d.issuerOrganisationId ?? e.organisationid;
       break;
     case 'credential.offer-expired':
       eventType = 'EXPIRED';
@@ -469,7 +461,7 @@ export async function applyActivityEvents(ctx: Pick<ProjectionContext, 'tx'>, ev
 export const activityProjection: Projection = {
   name: 'activity',
   version: 1,
-  topics: [TOPICS.credentials, TOPICS.wallet],
+  topics: [TOPICS.credentials],
   handles: [...ACTIVITY_SOURCE_EVENTS],
   // Idempotent by event id: records are inserted ON CONFLICT (id) DO NOTHING and only the new ones feed the
   // latest-state upsert (so a replayed event never counts twice).

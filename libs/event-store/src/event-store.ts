@@ -97,7 +97,7 @@ export class EventStore {
     if (!events.length) return expectedVersion;
     const org = events[0].organisationid;
     if (events.some((e) => e.organisationid !== org)) throw new Error(`stream ${streamId}: one append must stay in one organisation`);
-    const version = (q: Pick<QueryRunner, 'query'>) =>
+    const version = (q: { query: (sql: string, params: unknown[]) => Promise<{ v: number }[]> }) =>
       q.query(`SELECT COALESCE(MAX(version), 0)::int AS v FROM ${this.schema}.events WHERE organisation_id = $1 AND stream_id = $2`, [org, streamId]);
     const run = async (q: QueryRunner) => {
       const [{ v }] = await version(q);

@@ -14,3 +14,4 @@ export * from './lifecycle.aggregate';
 export * from './command-context';
 export * from './nest';
 export * from './transition-cases';
+export * from './offer-codes';

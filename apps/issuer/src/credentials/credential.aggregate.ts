@@ -81,6 +81,8 @@ export interface TransitionDetails {
   error?: string;
   credentialUri?: string;
   holderDid?: DidRef;
+  /** Who acted, when not the issuing profile (a holder's verified wallet claim or rejection). */
+  actorProfileId?: string;
 }
 
 /** One issuance: the credential stream also carries its issuance session events (`session.issuance`, key sessionId = credentialId). */
@@ -175,6 +177,7 @@ export class CredentialAggregate extends LifecycleAggregate<CredentialState, Cre
     if (details.reason) out.reason = details.reason;
     if (details.error) out.error = details.error;
     if (details.credentialUri) out.credentialUri = details.credentialUri;
+    if (details.actorProfileId) out.actorProfileId = details.actorProfileId;
     return out;
   }
 

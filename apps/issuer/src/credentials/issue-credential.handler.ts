@@ -1,13 +1,24 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { newEventId, type CredentialStateChangedData } from '@cep/contracts';
-import { AggregateStore, commandResult, eventMeta, type CommandContext, type CommandResult } from '@cep/producer-sdk';
+import {
+  AggregateStore,
+  commandResult,
+  eventMeta,
+  hashPreAuthorizedCode,
+  hashTxCode,
+  newPreAuthorizedCode,
+  newTxCode,
+  type CommandContext,
+  type CommandResult,
+} from '@cep/producer-sdk';
 import { APP_CONFIG, Clock, validationFailed, type FieldError } from '@cep/platform';
 import { DomainError } from '@cep/event-store';
 import { CredentialSchemaAggregate } from '../credential-schemas/credential-schema.aggregate';
 import { ISSUER_SOURCE, type IssuerConfig } from '../issuer.config';
 import { CredentialAggregate } from './credential.aggregate';
 import type { IssueCredentialDto } from './issue-credential.dto';
+import { OfferCodeStore } from './offer-code.store';
 
 export class IssueCredentialCommand {
   constructor(
@@ -16,14 +27,22 @@ export class IssueCredentialCommand {
   ) {}
 }
 
-/** What the recipient's wallet needs to receive / claim the credential (`POST /v1/wallet/credentials`). */
-export type CredentialOffer = CredentialStateChangedData & { issuerOrganisationId: string };
+/**
+ * What the recipient's wallet needs to receive / claim the credential (`POST /v1/wallet/credentials`): the offer's
+ * fields, the issuing tenant and the pre-authorized code that proves the wallet holds this offer.
+ */
+export type CredentialOffer = CredentialStateChangedData & { issuerOrganisationId: string; preAuthorizedCode: string };
 
 export interface IssueCredentialResult extends CommandResult {
   credentialId: string;
   activityId: string;
   offerExpiresAt: string;
   offer: CredentialOffer;
+  /**
+   * Transaction code of an email/phone offer: in a real deployment delivered out of band (a second channel);
+   * returned here for the demo and the tests.
+   */
+  txCode?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -38,6 +57,7 @@ export class IssueCredentialHandler implements ICommandHandler<IssueCredentialCo
     @Inject(AggregateStore) private readonly store: AggregateStore,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly cfg: IssuerConfig,
+    @Inject(OfferCodeStore) private readonly codes: OfferCodeStore,
   ) {}
 
   async execute({ ctx, dto }: IssueCredentialCommand): Promise<IssueCredentialResult> {
@@ -69,12 +89,22 @@ export class IssueCredentialHandler implements ICommandHandler<IssueCredentialCo
       meta,
       { target: this.cfg.SESSION_TARGET, originator: ctx.actorProfileId, callId: ctx.callId },
     );
+    // OID4VCI pre-authorized code (and a tx code for recipients reached by email / SMS): only hashes are stored.
+    const preAuthorizedCode = newPreAuthorizedCode();
+    const txCode = dto.recipient.type === 'profile' ? undefined : newTxCode();
     const events = await this.store.save([{ aggregate: agg, streamType: 'credential' }], async (tx) => {
       await tx.query(`INSERT INTO issuer.offer_deadlines (credential_id, organisation_id, expires_at) VALUES ($1, $2, $3)`, [
         id,
         ctx.organisationId,
         offerExpiresAt,
       ]);
+      await this.codes.insert(tx, {
+        organisationId: ctx.organisationId,
+        credentialId: id,
+        codeHash: hashPreAuthorizedCode(preAuthorizedCode),
+        txCodeHash: txCode ? hashTxCode(preAuthorizedCode, txCode) : undefined,
+        expiresAt: offerExpiresAt,
+      });
     });
     const offered = events.find((e) => e.type === 'credential.offered')!.data as CredentialStateChangedData;
     return {
@@ -82,7 +112,8 @@ export class IssueCredentialHandler implements ICommandHandler<IssueCredentialCo
       credentialId: id,
       activityId,
       offerExpiresAt,
-      offer: { ...offered, issuerOrganisationId: ctx.organisationId },
+      offer: { ...offered, issuerOrganisationId: ctx.organisationId, preAuthorizedCode },
+      ...(txCode ? { txCode } : {}),
     };
   }
 

@@ -59,7 +59,10 @@ export class OfferExpiryScheduler implements OnApplicationBootstrap, OnApplicati
       for (const r of rows) {
         try {
           const did = await inTransaction(this.ds, async (tx) => {
-            const locked = await tx.query(`SELECT 1 FROM issuer.offer_deadlines WHERE credential_id = $1 FOR UPDATE SKIP LOCKED`, [r.credential_id]);
+            const locked = await tx.query(`SELECT 1 FROM issuer.offer_deadlines WHERE organisation_id = $1 AND credential_id = $2 FOR UPDATE SKIP LOCKED`, [
+              r.organisation_id,
+              r.credential_id,
+            ]);
             if (!locked.length) return false;
             const agg = await this.store.load(new CredentialAggregate(r.credential_id), r.organisation_id);
             let changed = false;
@@ -69,7 +72,7 @@ export class OfferExpiryScheduler implements OnApplicationBootstrap, OnApplicati
               await this.store.save([{ aggregate: agg, streamType: 'credential' }], undefined, tx);
               changed = true;
             }
-            await tx.query(`DELETE FROM issuer.offer_deadlines WHERE credential_id = $1`, [r.credential_id]);
+            await tx.query(`DELETE FROM issuer.offer_deadlines WHERE organisation_id = $1 AND credential_id = $2`, [r.organisation_id, r.credential_id]);
             return changed;
           });
           progressed += 1;

@@ -1,6 +1,7 @@
 import { BackupCreated, BackupRestored, SessionDid, SessionKey, WalletProofShared, type WalletCredentialEventData } from '@cep/contracts';
-import { checkAllTransitions, sessionFields } from '@cep/producer-sdk';
+import { checkAllTransitions, hashPreAuthorizedCode, hashTxCode, sessionFields } from '@cep/producer-sdk';
 import { BACKUP_MACHINE, backupAggregate, PRESENTATION_MACHINE, presentationAggregate, WALLET_DID_MACHINE, WALLET_KEY_MACHINE, walletDidAggregate, walletKeyAggregate } from '../wallet.machines';
+import { offerProof, withoutCodes } from './offer-proof';
 import { WALLET_CREDENTIAL_MACHINE, WalletCredentialAggregate } from './wallet-credential.aggregate';
 
 const ID = '01890a5d-ac96-774b-bcce-b302099a8057';
@@ -21,31 +22,50 @@ const offer: WalletCredentialEventData = {
   source: 'send',
   issuerOrganisationId: 'issuer-org',
 };
+const CODE = 'Zm9yZ2VkLW9yLW5vdC10aGlzLWlzLWEtdGVzdC1jb2Rl';
+const proof = { preAuthorizedCodeHash: hashPreAuthorizedCode(CODE) };
 
 describe('wallet aggregates', () => {
   it('wallet credential: given each state, when each command, then the table holds', () => {
     expect(
       checkAllTransitions(WALLET_CREDENTIAL_MACHINE, () => new WalletCredentialAggregate(ID), (a, c) => {
         if (c === 'receive') a.receive(offer, 'w', meta, info);
-        else if (c === 'claim') a.claim('bob', offer, undefined, 'w', meta, info);
-        else a.reject('bob', offer, 'no thanks', 'w', meta, info);
+        else if (c === 'claim') a.claim('bob', offer, undefined, proof, 'w', meta, info);
+        else a.reject('bob', offer, 'no thanks', proof, 'w', meta, info);
       }),
     ).toEqual([]);
   });
 
   it('given a received credential, when claimed, then CLAIMED keeps the activityId and the holder is the actor', () => {
     const a = new WalletCredentialAggregate(ID);
-    a.receive(offer, 'w', meta, info);
+    a.receive({ ...offer, ...proof }, 'w', meta, info);
     expect(a.pullPendingEvents().map((e) => e.type)).toEqual(['wallet.credential-received', 'session.wallet']);
-    a.claim('bob', undefined, undefined, 'w', meta, info);
+    a.claim('bob', undefined, undefined, offerProof({}, a.data), 'w', meta, info);
     const [claimed, s] = a.pullPendingEvents();
-    expect(claimed.data).toMatchObject({ activityId: REF, actorProfileId: 'bob', issuerOrganisationId: 'issuer-org' });
+    expect(claimed.data).toMatchObject({ activityId: REF, actorProfileId: 'bob', issuerOrganisationId: 'issuer-org', preAuthorizedCodeHash: proof.preAuthorizedCodeHash });
     expect(s.data).toMatchObject({ walletEventType: 'CredentialWalletEvent', credentialStatus: 'CLAIMED', walletId: 'w' });
   });
 
   it('given an email offer, when received, then 409 (email recipients claim from the link); claiming without an offer is 404', () => {
     expect(() => new WalletCredentialAggregate(ID).receive({ ...offer, recipient: { type: 'email', identifier: 'b@x' } }, 'w', meta, info)).toThrow(/claimed from their link/);
-    expect(() => new WalletCredentialAggregate(ID).claim('bob', undefined, undefined, 'w', meta, info)).toThrow(/not found/);
+    expect(() => new WalletCredentialAggregate(ID).claim('bob', undefined, undefined, undefined, 'w', meta, info)).toThrow(/not found/);
+  });
+
+  it('offer proof: hashes of the caller\'s codes only, never the codes; the tx code is bound to the pre-authorized code; no code is a 400', () => {
+    expect(offerProof({ preAuthorizedCode: CODE, txCode: '123456' }, undefined)).toEqual({ preAuthorizedCodeHash: hashPreAuthorizedCode(CODE), txCodeHash: hashTxCode(CODE, '123456') });
+    expect(offerProof({ offer: { preAuthorizedCode: CODE } }, undefined)).toEqual(proof);
+    expect(offerProof({}, { preAuthorizedCodeHash: 'a'.repeat(64) })).toEqual({ preAuthorizedCodeHash: 'a'.repeat(64) });
+    expect(hashTxCode(CODE, '123456')).not.toBe(hashTxCode('another-code-of-the-same-shape-xx', '123456'));
+    expect(() => offerProof({}, undefined)).toThrow(/preAuthorizedCode/);
+    expect(() => offerProof({ txCode: '123456' }, { preAuthorizedCodeHash: 'a'.repeat(64) })).toThrow(/preAuthorizedCode/);
+    const given = { ...offer, preAuthorizedCode: CODE, preAuthorizedCodeHash: 'f'.repeat(64), txCodeHash: 'e'.repeat(64) };
+    expect(withoutCodes(given)).toEqual(offer);
+    const a = new WalletCredentialAggregate(ID);
+    a.claim('bob', withoutCodes(given), undefined, offerProof(given, undefined), 'w', meta, info);
+    const json = JSON.stringify(a.pullPendingEvents());
+    expect(json).not.toContain(CODE);
+    expect(json).not.toContain('f'.repeat(64));
+    expect(json).toContain(proof.preAuthorizedCodeHash);
   });
 
   it('presentation, backup, key and DID: given each state, when each command, then the table holds', () => {

@@ -11,6 +11,7 @@ import {
 } from '@cep/contracts';
 import { DomainError } from '@cep/event-store';
 import { LifecycleAggregate, NONE, sessionFields, StateMachine, type SessionInfo } from '@cep/producer-sdk';
+import type { OfferProof } from './offer-proof';
 
 /**
  * A credential in the holder's wallet: RECEIVED (delivered to a profile recipient), then CLAIMED or REJECTED.
@@ -45,18 +46,37 @@ export class WalletCredentialAggregate extends LifecycleAggregate<WalletCredenti
     this.session('IssuanceWalletEvent', 'receive_credential', 'RECEIVED', walletId, meta, info);
   }
 
-  /** The holder claimed it (activity CLAIMED, same activityId as the send). */
-  claim(holder: string, offer: WalletCredentialEventData | undefined, holderDid: DidRef | undefined, walletId: string, meta: EventMeta, info: SessionInfo): void {
+  /**
+   * The holder claimed it, proving the offer with its pre-authorized code (`proof`: hashes only); the issuer
+   * verifies the proof and records its own credential.accepted (activity CLAIMED).
+   */
+  claim(
+    holder: string,
+    offer: WalletCredentialEventData | undefined,
+    holderDid: DidRef | undefined,
+    proof: OfferProof | undefined,
+    walletId: string,
+    meta: EventMeta,
+    info: SessionInfo,
+  ): void {
     this.guard('claim');
     const base = this.offer(offer);
-    this.record(buildEvent(WalletCredentialClaimed, { ...base, actorProfileId: holder, ...(holderDid ? { holderDid } : {}) }, meta));
+    this.record(buildEvent(WalletCredentialClaimed, { ...base, ...proof, actorProfileId: holder, ...(holderDid ? { holderDid } : {}) }, meta));
     this.session('CredentialWalletEvent', 'accept_credential', 'CLAIMED', walletId, meta, info);
   }
 
-  reject(holder: string, offer: WalletCredentialEventData | undefined, reason: string | undefined, walletId: string, meta: EventMeta, info: SessionInfo): void {
+  reject(
+    holder: string,
+    offer: WalletCredentialEventData | undefined,
+    reason: string | undefined,
+    proof: OfferProof | undefined,
+    walletId: string,
+    meta: EventMeta,
+    info: SessionInfo,
+  ): void {
     this.guard('reject');
     const base = this.offer(offer);
-    this.record(buildEvent(WalletCredentialRejected, { ...base, actorProfileId: holder, ...(reason ? { reason } : {}) }, meta));
+    this.record(buildEvent(WalletCredentialRejected, { ...base, ...proof, actorProfileId: holder, ...(reason ? { reason } : {}) }, meta));
     this.session('CredentialWalletEvent', 'reject_credential', 'REJECTED', walletId, meta, info);
   }
 

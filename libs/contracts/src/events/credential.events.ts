@@ -187,13 +187,13 @@ function statusEvent<T extends string>(type: T, description: string) {
 export const CredentialPending = stateEvent('credential.pending', 'The credential entered PENDING (history PENDING).', ['history']);
 export const CredentialOffered = stateEvent(
   'credential.offered',
-  'The offer was sent to the recipient (history OFFERED; activity CREATED for email/phone recipients).',
+  'The offer was sent to the recipient (history OFFERED; activity CREATED for email/phone recipients, DELIVERED for profile recipients: the issuer delivers to the profile\'s wallet).',
   ['history', 'activity'],
 );
 export const CredentialAccepted = stateEvent(
   'credential.accepted',
-  'The holder accepted the offer and the credential was issued (history ACCEPTED; reports `issued`).',
-  ['history', 'reports'],
+  'The holder accepted the offer and the credential was issued (history ACCEPTED; reports `issued`; activity CLAIMED). Recorded by the issuer only: from its API or from a wallet claim whose pre-authorized code it verified.',
+  ['history', 'reports', 'activity'],
 );
 export const CredentialRejected = stateEvent('credential.rejected', 'The holder rejected the offer (history REJECTED).', ['history']);
 export const CredentialRevoked = statusEvent('credential.revoked', 'The credential was revoked (history REVOKED; reports `status_changed`).');

@@ -7,6 +7,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
@@ -21,15 +22,33 @@ import { CredentialStateChangedData } from './credential.events';
  * integrationId, source, credentialUri, inboxCredentialId, reason) so that the activity and history projections
  * need no join with the issuer's events.
  *
- * The envelope `organisationId` is the wallet's tenant; `issuerOrganisationId` is the tenant that issued the
- * credential and owns the activity chain. `actorProfileId` is the profile that triggered the action: the sending
- * profile for `wallet.credential-received`, the recipient's profile for claims and rejections.
+ * The envelope `organisationId` is the wallet's tenant, and every read model files these events there.
+ * `issuerOrganisationId` is the tenant the offer names as its issuer: a claim written by the wallet's caller, so
+ * no read model takes a tenant from it; only the issuer's own policy reads it, to find the offer whose
+ * pre-authorized code the claim must prove (`preAuthorizedCodeHash`), and records its own `credential.accepted`
+ * / `credential.rejected` in its tenant when the proof holds (docs/security.md "Offers and claims").
+ * `actorProfileId` is the profile that triggered the action: the sending profile for `wallet.credential-received`,
+ * the recipient's profile for claims and rejections.
  */
 export class WalletCredentialEventData extends CredentialStateChangedData {
-  /** Tenant that issued the credential (owner of the activity chain `activityId`). */
+  /** Tenant named by the offer as its issuer (unverified: see above). */
   @IsString()
   @MaxLength(128)
   issuerOrganisationId!: string;
+
+  /**
+   * Hex SHA-256 of the offer's pre-authorized code, which the wallet's caller presented (the code itself never
+   * leaves the wallet API). Optional on the wire for events written before codes existed; without it the issuer
+   * ignores the claim.
+   */
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'preAuthorizedCodeHash must be a lowercase hex SHA-256' })
+  preAuthorizedCodeHash?: string;
+
+  /** Hex SHA-256 of `<pre-authorized code>.<tx code>` when the caller presented a transaction code (email/phone offers). */
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'txCodeHash must be a lowercase hex SHA-256' })
+  txCodeHash?: string;
 
   // `@ValidateNested()` alone lets a missing object through; the wallet contract requires these two.
   @IsDefined()
@@ -98,8 +117,8 @@ export const WalletCredentialReceived = defineEvent({
   payload: WalletCredentialEventData,
   key: credentialKey,
   description:
-    "A credential arrived in a recipient profile's wallet (activity DELIVERED when recipient.type is `profile`; history CREDENTIAL PENDING in the wallet's tenant). Not counted by reports (issuance is counted on credential.accepted).",
-  usedBy: ['history', 'activity'],
+    "A credential arrived in a recipient profile's wallet (history CREDENTIAL PENDING in the wallet's tenant). Not counted by reports (issuance is counted on credential.accepted) nor by activity (the issuer's credential.offered is the delivery).",
+  usedBy: ['history'],
 });
 
 export const WalletCredentialClaimed = defineEvent({
@@ -109,8 +128,8 @@ export const WalletCredentialClaimed = defineEvent({
   payload: WalletCredentialEventData,
   key: credentialKey,
   description:
-    "The recipient claimed/accepted the credential; reuses the issuance's activityId (activity CLAIMED; history CREDENTIAL ACCEPTED in the wallet's tenant).",
-  usedBy: ['history', 'activity'],
+    "The recipient claimed/accepted the credential, proving the offer's pre-authorized code (history CREDENTIAL ACCEPTED in the wallet's tenant). The issuer's policy verifies the code and records credential.accepted (activity CLAIMED) in the issuing tenant.",
+  usedBy: ['history'],
 });
 
 export const WalletCredentialRejected = defineEvent({
@@ -119,7 +138,8 @@ export const WalletCredentialRejected = defineEvent({
   topic,
   payload: WalletCredentialEventData,
   key: credentialKey,
-  description: "The recipient rejected the credential; `reason` may say why (history CREDENTIAL REJECTED in the wallet's tenant).",
+  description:
+    "The recipient rejected the credential, proving the offer's pre-authorized code; `reason` may say why (history CREDENTIAL REJECTED in the wallet's tenant). The issuer's policy verifies the code and records credential.rejected.",
   usedBy: ['history'],
 });
 
