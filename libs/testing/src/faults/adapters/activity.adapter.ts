@@ -13,7 +13,9 @@ function activityType(e: EventEnvelope): string | null {
   const d = e.data as Issuance;
   switch (e.type) {
     case 'credential.offered':
-      return d.recipient && d.recipient.type !== 'profile' ? 'CREATED' : null;
+      return d.recipient ? (d.recipient.type === 'profile' ? 'DELIVERED' : 'CREATED') : null;
+    case 'credential.accepted':
+      return 'CLAIMED';
     case 'credential.offer-expired':
       return 'EXPIRED';
     case 'credential.delivery-failed':
