@@ -5,6 +5,9 @@ import { signDevToken } from './dev-token';
 import { AuthError, TokenVerifier } from './token-verifier';
 
 const SECRET = 'unit-test-secret-0123456789abcdef-0123456789';
+const ORG_A = '0193a4f2-7b00-7c11-8d22-3e4f5a6b7c8d';
+const ORG_B = '0193a4f2-7b00-7c11-8d22-3e4f5a6b7c8e';
+const ORG_JWKS = '0193a4f2-7b00-7c11-8d22-3e4f5a6b7c8f';
 const now = () => Math.floor(Date.now() / 1000);
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 type SigningKey = KeyPair['privateKey'];
@@ -22,11 +25,11 @@ async function expect401(p: Promise<unknown>, code?: string): Promise<void> {
 describe('TokenVerifier (HS256 shared secret)', () => {
   const v = new TokenVerifier({ jwtSecret: SECRET, issuer: 'https://issuer.test/', audience: 'cep-api' });
   const sign = (o: Partial<Parameters<typeof signDevToken>[0]> = {}) =>
-    signDevToken({ secret: SECRET, org: 'org-a', scope: 'history:read events:read', issuer: 'https://issuer.test/', audience: 'cep-api', ...o });
+    signDevToken({ secret: SECRET, org: ORG_A, scope: 'history:read events:read', issuer: 'https://issuer.test/', audience: 'cep-api', ...o });
 
   it('accepts a valid token and returns the org and scopes from the claims', async () => {
     const p = await v.verify(`Bearer ${await sign({ subject: 'alice' })}`);
-    expect(p.organisationId).toBe('org-a');
+    expect(p.organisationId).toBe(ORG_A);
     expect([...p.scopes]).toEqual(['history:read', 'events:read']);
     expect(p.subject).toBe('alice');
   });
@@ -54,7 +57,7 @@ describe('TokenVerifier (HS256 shared secret)', () => {
 
   it('rejects a token without exp, without org, or with alg none', async () => {
     const key = new TextEncoder().encode(SECRET);
-    const noExp = await new SignJWT({ org: 'org-a', scope: 'history:read' })
+    const noExp = await new SignJWT({ org: ORG_A, scope: 'history:read' })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('https://issuer.test/')
       .setAudience('cep-api')
@@ -68,14 +71,46 @@ describe('TokenVerifier (HS256 shared secret)', () => {
       .sign(key);
     await expect401(v.verify(`Bearer ${noOrg}`), 'org');
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ org: 'org-a', scope: 'history:read', exp: now() + 60, iss: 'https://issuer.test/', aud: 'cep-api' })}.`;
+    const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ org: ORG_A, scope: 'history:read', exp: now() + 60, iss: 'https://issuer.test/', aud: 'cep-api' })}.`;
     await expect401(v.verify(`Bearer ${none}`));
+  });
+
+  it('rejects a token whose org is not a UUID (401), and lowercases a UUID org', async () => {
+    for (const org of ['org-a', 'acme', `${ORG_A}x`, ' ' + ORG_A, '00000000-0000-0000-0000-00000000000g', "' OR 1=1 --"]) {
+      await expect401(v.verify(`Bearer ${await sign({ org })}`), 'not a UUID');
+    }
+    const key = new TextEncoder().encode(SECRET);
+    const numeric = await new SignJWT({ org: 42, scope: 'history:read' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('https://issuer.test/')
+      .setAudience('cep-api')
+      .setExpirationTime('1h')
+      .sign(key);
+    await expect401(v.verify(`Bearer ${numeric}`), 'org');
+    expect((await v.verify(`Bearer ${await sign({ org: ORG_A.toUpperCase() })}`)).organisationId).toBe(ORG_A);
+  });
+
+  it('rejects a token issued in the future beyond the clock tolerance (iat), accepts one within it', async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const issuedAt = (iat: number) =>
+      new SignJWT({ org: ORG_A, scope: 'history:read' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('https://issuer.test/')
+        .setAudience('cep-api')
+        .setIssuedAt(iat)
+        .setExpirationTime(now() + 3600)
+        .sign(key);
+    await expect401(v.verify(`Bearer ${await issuedAt(now() + 600)}`), 'iat');
+    await expect401(v.verify(`Bearer ${await issuedAt(now() + 30)}`), 'iat');
+    await expect(v.verify(`Bearer ${await issuedAt(now() + 2)}`)).resolves.toMatchObject({ organisationId: ORG_A });
+    const fixed = new TokenVerifier({ jwtSecret: SECRET, issuer: 'https://issuer.test/', audience: 'cep-api', now: () => (now() + 600) * 1000 });
+    await expect(fixed.verify(`Bearer ${await issuedAt(now() + 600)}`)).resolves.toMatchObject({ organisationId: ORG_A });
   });
 
   it('does not check iss/aud when they are not configured', async () => {
     const plain = new TokenVerifier({ jwtSecret: SECRET });
-    const p = await plain.verify(`Bearer ${await signDevToken({ secret: SECRET, org: 'org-b', scope: '' })}`);
-    expect(p.organisationId).toBe('org-b');
+    const p = await plain.verify(`Bearer ${await signDevToken({ secret: SECRET, org: ORG_B, scope: '' })}`);
+    expect(p.organisationId).toBe(ORG_B);
     expect(p.scopes.size).toBe(0);
   });
 });
@@ -110,7 +145,7 @@ describe('TokenVerifier (JWKS, RS256/ES256): a local JWKS served over HTTP', () 
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   const token = (alg: 'RS256' | 'ES256', key: SigningKey, kid: string, claims: { exp?: number; nbf?: number; iss?: string; aud?: string } = {}) => {
-    let jwt = new SignJWT({ org: 'org-jwks', scope: 'activity:read' })
+    let jwt = new SignJWT({ org: ORG_JWKS, scope: 'activity:read' })
       .setProtectedHeader({ alg, kid, typ: 'JWT' })
       .setIssuedAt()
       .setSubject('svc')
@@ -123,9 +158,9 @@ describe('TokenVerifier (JWKS, RS256/ES256): a local JWKS served over HTTP', () 
 
   it('accepts RS256 and ES256 tokens signed by keys in the JWKS', async () => {
     const v = new TokenVerifier({ jwksUrl, issuer: 'https://idp.test/', audience: 'cep-api' });
-    expect((await v.verify(`Bearer ${await token('RS256', rsa.privateKey, 'rsa-1')}`)).organisationId).toBe('org-jwks');
+    expect((await v.verify(`Bearer ${await token('RS256', rsa.privateKey, 'rsa-1')}`)).organisationId).toBe(ORG_JWKS);
     const p = await v.verify(`Bearer ${await token('ES256', ec.privateKey, 'ec-1')}`);
-    expect(p.organisationId).toBe('org-jwks');
+    expect(p.organisationId).toBe(ORG_JWKS);
     expect(p.scopes.has('activity:read')).toBe(true);
     expect(jwksRequests).toBeGreaterThanOrEqual(1);
   });
@@ -142,9 +177,9 @@ describe('TokenVerifier (JWKS, RS256/ES256): a local JWKS served over HTTP', () 
 
   it('refuses HS256 tokens when a JWKS is configured (no algorithm confusion), even signed with the public key bytes', async () => {
     const v = new TokenVerifier({ jwksUrl, jwtSecret: SECRET });
-    await expect401(v.verify(`Bearer ${await signDevToken({ secret: SECRET, org: 'org-jwks', scope: 'activity:read' })}`));
+    await expect401(v.verify(`Bearer ${await signDevToken({ secret: SECRET, org: ORG_JWKS, scope: 'activity:read' })}`));
     const pubJwk = JSON.stringify(await exportJWK(rsa.publicKey));
-    const confused = await new SignJWT({ org: 'org-jwks', scope: 'activity:read' })
+    const confused = await new SignJWT({ org: ORG_JWKS, scope: 'activity:read' })
       .setProtectedHeader({ alg: 'HS256', kid: 'rsa-1' })
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(pubJwk));

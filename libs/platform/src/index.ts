@@ -9,3 +9,4 @@ export * from './backoff';
 export * from './failpoint';
 export * from './read-model.error';
 export * from './nest';
+export * from './tracing';

@@ -14,12 +14,13 @@ import {
 } from 'class-validator';
 import { SESSION_STATUSES, WALLET_EVENT_TYPES } from '@cep/contracts';
 import { GROUP_BY_PATH_NAMES, type EventLogFilter } from '@cep/event-log';
+import { INPUT_LIMITS } from '@cep/platform';
 
 /** Published `eventType` values a filter may name. */
 export const FILTERABLE_EVENT_TYPES = ['VerificationEvent', 'IssuanceEvent', 'KeyEvent', 'DIDEvent', ...WALLET_EVENT_TYPES];
 
-/** Largest timestamp accepted (ms): the end of the ECMAScript date range. */
-const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
+/** Largest timestamp accepted (ms): the end of the documented date range (2999-12-31T23:59:59.999Z). */
+const MAX_TIMESTAMP_MS = INPUT_LIMITS.maxDateMs;
 
 /**
  * The event-log filter (seed 001 facts). Unknown fields are a 400 naming them (global pipe, forbidNonWhitelisted);

@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
+import { DateParam } from '@cep/platform';
 
 /**
  * Body of POST /v1/events/credential-reports (seed field names). Shapes are checked here; the meaning
@@ -18,14 +19,16 @@ export class CredentialReportRequestDto {
   @MaxLength(64)
   timeZone?: string;
 
-  /** First local date, inclusive, YYYY-MM-DD. */
+  /** First local date, inclusive, YYYY-MM-DD (1970-01-01 .. 2999-12-31). */
   @IsString()
   @MaxLength(10)
+  @DateParam()
   startDate!: string;
 
-  /** Last local date, inclusive, YYYY-MM-DD. */
+  /** Last local date, inclusive, YYYY-MM-DD (1970-01-01 .. 2999-12-31). */
   @IsString()
   @MaxLength(10)
+  @DateParam()
   endDate!: string;
 
   @IsArray()

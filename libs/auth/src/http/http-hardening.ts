@@ -4,7 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ThrottlerModule } from '@nestjs/throttler';
 import helmet from 'helmet';
-import { APP_CONFIG } from '@cep/platform';
+import { APP_CONFIG, rejectHostileBody, rejectHostileUrl, requireJsonBodies } from '@cep/platform';
 import { SafeExceptionFilter, toErrorBody } from './safe-exception.filter';
 import { TokenThrottlerGuard } from './token-throttler.guard';
 
@@ -59,8 +59,9 @@ export function secureRootModule(appModule: Type<unknown>, opts: { exceptionFilt
 
 /**
  * Express-level hardening shared by the gateway and the producers: proxy trust, helmet headers, CORS only for
- * the configured origins, JSON body parser with a size cap, and a JSON error for body-parser failures
- * (413 too large, 400 malformed) instead of Express's HTML page with a stack trace.
+ * the configured origins, hostile-input guards (URL strings, 415 for non-JSON bodies, JSON depth and strings),
+ * JSON body parser with a size cap, and a JSON error for body-parser failures (413 too large, 400 malformed
+ * JSON or compressed body, 415 unsupported encoding or charset) instead of Express's HTML page with a stack trace.
  */
 export function applyHttpHardening(app: INestApplication, cfg: HttpSecuritySettings): void {
   const express = app as NestExpressApplication;
@@ -80,7 +81,14 @@ export function applyHttpHardening(app: INestApplication, cfg: HttpSecuritySetti
       maxAge: 600,
     });
   }
+  // Hostile input is a 4xx at the edge, before any handler (docs/security.md, "Input limits and hostile input"):
+  // URL with NUL / unpaired surrogates / bad percent-encoding → 400; a body that is not JSON → 415; the JSON
+  // parser inflates gzip/deflate/br (a body not so encoded → 400 MALFORMED_BODY, see toErrorBody); then the
+  // parsed body's depth and strings.
+  express.use(rejectHostileUrl);
+  express.use(requireJsonBodies);
   express.useBodyParser('json', { limit: cfg.HTTP_BODY_LIMIT_BYTES });
+  express.use(rejectHostileBody);
   express.use((err: unknown, _req: unknown, res: ExpressResponse, next: (err?: unknown) => void) => {
     if (res.headersSent) return next(err);
     const body = toErrorBody(err);

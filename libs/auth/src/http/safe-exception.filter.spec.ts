@@ -59,6 +59,47 @@ describe('toErrorBody: errors never echo stack traces or SQL', () => {
     });
   });
 
+  it('maps a body that does not decode with its Content-Encoding (zlib / brotli errors) to 400 MALFORMED_BODY naming the header', async () => {
+    const zlib = await import('zlib');
+    const errorOf = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        return Object.assign(err as Error, { status: 400 }); // body-parser sets status 400 on stream errors
+      }
+      throw new Error('expected an error');
+    };
+    for (const err of [
+      errorOf(() => zlib.gunzipSync(Buffer.from('{"a":1}'))),
+      errorOf(() => zlib.inflateSync(Buffer.from('{"a":1}'))),
+      errorOf(() => zlib.brotliDecompressSync(Buffer.from('{"a":1}'))),
+      errorOf(() => zlib.gunzipSync(zlib.gzipSync('{"a":1}').subarray(0, 12))),
+    ]) {
+      expect(toErrorBody(err)).toEqual({
+        statusCode: 400,
+        code: 'MALFORMED_BODY',
+        message: 'the request body is not encoded as its Content-Encoding says',
+        details: [{ value: null, msg: expect.any(String), param: 'content-encoding', location: 'headers' }],
+      });
+    }
+  });
+
+  it('maps unsupported encodings and charsets to 415 naming the header, and gives body-parser errors details', () => {
+    const enc = toErrorBody(Object.assign(new Error('unsupported content encoding "x-foo"'), { type: 'encoding.unsupported', status: 415 }));
+    expect(enc).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', details: [{ param: 'content-encoding', location: 'headers' }] });
+    const charset = toErrorBody(Object.assign(new Error('unsupported charset "LATIN1"'), { type: 'charset.unsupported', status: 415 }));
+    expect(charset).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', details: [{ param: 'content-type', location: 'headers' }] });
+    const big = toErrorBody(Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413, limit: 1024 }));
+    expect(big).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', details: [{ param: 'body', location: 'body', msg: expect.stringContaining('1024') }] });
+  });
+
+  it('maps PostgreSQL text errors for NUL and untranslatable characters to 400, in case one passes the edge', () => {
+    for (const code of ['22021', '22P05']) {
+      const err = new QueryFailedError('INSERT INTO t VALUES ($1)', ['a\u0000b'], Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code }));
+      expect(toErrorBody(err)).toMatchObject({ statusCode: 400, code: 'BAD_REQUEST' });
+    }
+  });
+
   it('hides anything else behind a generic 500', () => {
     const e = new TypeError("Cannot read properties of undefined (reading 'claims')");
     expect(toErrorBody(e)).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'internal error' });

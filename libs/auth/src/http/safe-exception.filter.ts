@@ -26,7 +26,9 @@ const CODE_BY_STATUS: Record<number, string> = {
 };
 
 /** PostgreSQL SQLSTATEs that mean "the request's input was bad" (a validation gap), never echoed. */
-const BAD_INPUT_SQLSTATES = new Set(['22P02', '22007', '22008', '22003', '22001', '2201B', '22023', '22025']);
+const BAD_INPUT_SQLSTATES = new Set(['22P02', '22007', '22008', '22003', '22001', '2201B', '22023', '22025', '22021', '22P05']);
+
+const field = (msg: string, param: string, location: 'body' | 'headers') => ({ value: null, msg, param, location });
 
 /**
  * Maps any error to a JSON body of `{statusCode, code, message[, details]}`. HttpExceptions keep their
@@ -51,13 +53,33 @@ export function toErrorBody(err: unknown): ErrorBody {
       message: statusCode === 500 ? 'internal error' : message,
     };
   }
-  const e = err as { code?: string; driverError?: { code?: string }; type?: string; status?: number; statusCode?: number };
-  // body-parser errors (too large, malformed JSON, bad charset) carry their own status.
+  const e = err as { code?: string; driverError?: { code?: string }; type?: string; status?: number; statusCode?: number; limit?: number; errno?: number };
+  // body-parser errors (too large, malformed JSON, bad charset or encoding) carry their own status.
   const httpStatus = e?.status ?? e?.statusCode;
   if (typeof e?.type === 'string' && typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500) {
-    if (e.type === 'entity.too.large') return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'request body too large' };
-    if (e.type === 'entity.parse.failed') return { statusCode: 400, code: 'MALFORMED_JSON', message: 'request body is not valid JSON' };
-    return { statusCode: httpStatus, code: CODE_BY_STATUS[httpStatus] ?? 'BAD_REQUEST', message: 'request body rejected' };
+    if (e.type === 'entity.too.large') {
+      const limit = typeof e.limit === 'number' ? ` (at most ${e.limit} bytes)` : '';
+      return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'request body too large', details: [field(`body is larger than allowed${limit}`, 'body', 'body')] };
+    }
+    if (e.type === 'entity.parse.failed') {
+      return { statusCode: 400, code: 'MALFORMED_JSON', message: 'request body is not valid JSON', details: [field('body is not valid JSON', 'body', 'body')] };
+    }
+    if (e.type === 'encoding.unsupported') {
+      return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'unsupported Content-Encoding; use gzip, deflate, br or none', details: [field('content-encoding must be gzip, deflate, br or identity', 'content-encoding', 'headers')] };
+    }
+    if (e.type === 'charset.unsupported') {
+      return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'unsupported charset; JSON bodies are UTF-8', details: [field('the content-type charset must be utf-8', 'content-type', 'headers')] };
+    }
+    return { statusCode: httpStatus, code: CODE_BY_STATUS[httpStatus] ?? 'BAD_REQUEST', message: 'request body rejected', details: [field('request body rejected', 'body', 'body')] };
+  }
+  // zlib / brotli errors while inflating a body sent with Content-Encoding: the body is not so encoded.
+  if (typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500 && typeof e?.code === 'string' && (/^(Z_|ERR_(_ERROR|BROTLI|ZLIB))/.test(e.code) || typeof e.errno === 'number')) {
+    return {
+      statusCode: 400,
+      code: 'MALFORMED_BODY',
+      message: 'the request body is not encoded as its Content-Encoding says',
+      details: [field('the body does not decode with the content-encoding sent', 'content-encoding', 'headers')],
+    };
   }
   const sqlState = e?.driverError?.code ?? e?.code;
   if (sqlState === '57014') return { statusCode: 503, code: 'QUERY_TIMEOUT', message: 'the query took too long; narrow the request' };

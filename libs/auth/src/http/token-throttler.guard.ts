@@ -3,11 +3,17 @@ import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
 import { createHash } from 'crypto';
 import { PUBLIC_KEY } from '@cep/platform';
-import { TokenVerifier } from '../token-verifier';
+import { TokenVerifier, type Principal } from '../token-verifier';
+
+/** The rate-limit key of an authenticated caller: organisation + subject (every token of that caller shares it). */
+export function principalTracker(p: Pick<Principal, 'organisationId' | 'subject'>): string {
+  return `principal:${JSON.stringify([p.organisationId, p.subject ?? null])}`;
+}
 
 /**
- * Rate limit per bearer token: a valid token has one budget across every endpoint of the service; a request
- * without a valid token is counted against its client IP (so floods of garbage tokens are limited too).
+ * Rate limit per caller (organisation + token subject): one budget across every endpoint of the service, however
+ * many tokens the caller mints; a request without a valid token is counted against its client IP (so floods of
+ * garbage tokens are limited too).
  * Health and metrics (public endpoints, probed by the orchestrator) are not limited.
  * On excess: 429 with `Retry-After` (seconds) set by the base guard.
  */
@@ -30,11 +36,9 @@ export class TokenThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: Record<string, any>): Promise<string> {
     const authorization: string | undefined = req.headers?.authorization;
     if (authorization && this.verifier) {
-      const valid = await this.verifier.verify(authorization).then(
-        () => true,
-        () => false,
-      );
-      if (valid) return `token:${createHash('sha256').update(authorization.trim()).digest('base64url')}`;
+      const principal = await this.verifier.verify(authorization).catch(() => undefined);
+      // Organisation + subject, not the token string: a freshly minted token of the same caller shares the budget.
+      if (principal) return principalTracker(principal);
     }
     return `ip:${req.ip ?? req.socket?.remoteAddress ?? 'unknown'}`;
   }

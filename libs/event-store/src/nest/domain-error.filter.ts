@@ -1,14 +1,15 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
-import { Logger, errorFields } from '@cep/platform';
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { SafeExceptionFilter } from '@cep/auth';
 import { ConcurrencyError } from '../event-store';
 import { DomainError } from '../aggregate';
 
 const STATUS: Record<DomainError['code'], number> = { illegal_transition: 409, already_exists: 409, not_found: 404, forbidden: 403 };
-const log = new Logger('http');
 
-/** Maps domain errors to HTTP once; never echoes stack traces or SQL. */
+/** Maps domain errors to HTTP once; anything else through the platform's safe filter (always a `code`, never stack traces or SQL). */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
+  private readonly safe = new SafeExceptionFilter();
+
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse();
     if (err instanceof ConcurrencyError) {
@@ -20,13 +21,8 @@ export class DomainErrorFilter implements ExceptionFilter {
       res.status(status).json({ statusCode: status, code: err.code, message: err.message });
       return;
     }
-    if (err instanceof HttpException) {
-      const status = err.getStatus();
-      const body = err.getResponse();
-      res.status(status).json(typeof body === 'string' ? { statusCode: status, message: body } : body);
-      return;
-    }
-    log.error('unhandled error', errorFields(err));
-    res.status(500).json({ statusCode: 500, message: 'internal error' });
+    // Everything else (validation, auth, rate limit, routing 404, database outages, bugs) by the platform's safe
+    // mapping: every error body carries a `code`, nothing echoes stack traces or SQL (5xx logged by name and code).
+    this.safe.catch(err, host);
   }
 }

@@ -5,5 +5,6 @@ export * from './metrics.controller';
 export * from './public.decorator';
 export * from './validation';
 export * from './http-metrics';
+export * from './hostile-input';
 export * from './metrics-registry.provider';
 export * from './openapi';
