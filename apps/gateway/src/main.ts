@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { applyHttpHardening, secureRootModule } from '@cep/auth';
-import { APP_CONFIG, applyHttpMetrics, Logger, PlatformValidationPipe, errorFields, openApiEnabled, setupOpenApi } from '@cep/platform';
+import { APP_CONFIG, applyHttpMetrics, applyRequestLogging, configureLogging, Logger, nestLogger, PlatformValidationPipe, errorFields, openApiEnabled, setupOpenApi } from '@cep/platform';
+import { applyHttpTracing, startTracing } from '@cep/platform';
 import type { GatewayConfig } from './gateway.config';
 import { GatewayExceptionFilter } from './common/read-model-error.filter';
 import { GatewayModule } from './gateway.module';
@@ -10,14 +11,21 @@ import { GATEWAY_API_INFO } from './gateway.openapi';
 
 async function main(): Promise<void> {
   process.env.TZ = 'UTC';
+  // OpenTelemetry when OTEL_EXPORTER_OTLP_ENDPOINT is set (nothing registered otherwise). See docs/operations.md.
+  startTracing('gateway');
+  configureLogging({ app: 'gateway' });
   const log = new Logger('gateway');
   try {
     // GatewayModule + rate limiting per token (429 + Retry-After); GatewayExceptionFilter below is the one error filter.
-    const app = await NestFactory.create<NestExpressApplication>(secureRootModule(GatewayModule, { exceptionFilter: false }), { logger: ['error', 'warn'], bodyParser: false });
+    const app = await NestFactory.create<NestExpressApplication>(secureRootModule(GatewayModule, { exceptionFilter: false }), { logger: nestLogger(), bodyParser: false });
     const cfg = app.get<GatewayConfig>(APP_CONFIG);
     // helmet, CORS only for CORS_ORIGINS, JSON body cap (413), clean JSON for body-parser errors. See docs/security.md.
     // HTTP RED metrics first, so every response (guards, filters, body-parser rejections) is observed.
     applyHttpMetrics(app);
+    // A span per request (child of the caller's traceparent), active through guards and handlers.
+    applyHttpTracing(app);
+    // Request id (X-Request-Id in and out) on every line of the request, one access line per request. See docs/operations.md.
+    applyRequestLogging(app);
     applyHttpHardening(app, cfg);
     app.set('query parser', 'extended');
     app.useGlobalPipes(new PlatformValidationPipe());

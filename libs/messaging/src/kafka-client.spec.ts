@@ -1,5 +1,6 @@
-import { loadConfig, PlatformConfig } from '@cep/platform';
-import { kafkaClientConfig } from './kafka-client';
+import { logLevel } from 'kafkajs';
+import { configureLogging, loadConfig, PlatformConfig } from '@cep/platform';
+import { kafkaClientConfig, kafkaLogCreator } from './kafka-client';
 
 /** Env → kafkajs settings: TLS and SASL (PLAIN, SCRAM, OAUTHBEARER) are configured by environment only. */
 const cfg = (env: Record<string, string>) => loadConfig(PlatformConfig, env);
@@ -41,5 +42,28 @@ describe('kafkaClientConfig (TLS/SASL by env)', () => {
 
   it('rejects an unknown SASL mechanism at config load', () => {
     expect(() => cfg({ KAFKA_SASL_MECHANISM: 'gssapi' })).toThrow(/KAFKA_SASL_MECHANISM/);
+  });
+});
+
+describe('kafkajs logs', () => {
+  it('go through the platform logger as the one JSON line shape', () => {
+    const lines: Record<string, unknown>[] = [];
+    configureLogging({ app: 'spec', destination: { write: (s: string) => void lines.push(JSON.parse(s)) } });
+    const k = kafkaClientConfig(cfg({}), 'gateway');
+    expect(k.logCreator).toBe(kafkaLogCreator);
+    const log = kafkaLogCreator(logLevel.WARN);
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: { timestamp: '2026-01-01T00:00:00.000Z', logger: 'kafkajs', message: 'Connection error: connect ECONNREFUSED', broker: '127.0.0.1:1', clientId: 'cep-gateway' },
+    });
+    log({ namespace: 'Consumer', level: logLevel.WARN, label: 'WARN', log: { timestamp: 'x', logger: 'kafkajs', message: 'rebalancing', groupId: 'g' } });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'error', app: 'spec', logger: 'kafkajs.Connection', msg: 'Connection error: connect ECONNREFUSED', broker: '127.0.0.1:1', trace_id: null, request_id: null }),
+      expect.objectContaining({ level: 'warn', logger: 'kafkajs.Consumer', msg: 'rebalancing', groupId: 'g' }),
+    ]);
+    expect(lines[0]).not.toHaveProperty('timestamp');
+    expect(lines[0]).not.toHaveProperty('message');
   });
 });

@@ -1,5 +1,5 @@
-import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import type { PlatformConfig } from '@cep/platform';
+import { Kafka, logLevel, type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
+import { Logger, type PlatformConfig } from '@cep/platform';
 
 export type KafkaSettings = Pick<
   PlatformConfig,
@@ -36,6 +36,25 @@ function sasl(cfg: KafkaSettings): SASLOptions | undefined {
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
+/**
+ * kafkajs logs through the platform logger: the same JSON line as every other line (`logger: "kafkajs.<namespace>"`,
+ * kafkajs' message as `msg`, its fields such as broker, clientId, groupId, error, retryCount kept; its own
+ * timestamp and logger name dropped).
+ */
+export const kafkaLogCreator: logCreator = () => {
+  const loggers = new Map<string, Logger>();
+  return ({ namespace, level, log }) => {
+    const name = namespace ? `kafkajs.${namespace}` : 'kafkajs';
+    let l = loggers.get(name);
+    if (!l) loggers.set(name, (l = new Logger(name)));
+    const { message, timestamp: _timestamp, logger: _logger, ...fields } = log;
+    if (level === logLevel.ERROR || level === logLevel.NOTHING) l.error(message, fields);
+    else if (level === logLevel.WARN) l.warn(message, fields);
+    else if (level === logLevel.INFO) l.info(message, fields);
+    else l.debug(message, fields);
+  };
+};
+
 /** The kafkajs client settings derived from validated config (TLS and SASL configurable by env); pure, unit-tested. */
 export function kafkaClientConfig(cfg: KafkaSettings, clientIdSuffix?: string, overrides: Partial<KafkaConfig> = {}): KafkaConfig {
   return {
@@ -44,6 +63,7 @@ export function kafkaClientConfig(cfg: KafkaSettings, clientIdSuffix?: string, o
     ssl: cfg.KAFKA_SSL ? (cfg.KAFKA_SSL_CA ? { ca: [cfg.KAFKA_SSL_CA] } : true) : false,
     sasl: sasl(cfg),
     logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator,
     connectionTimeout: 3000,
     requestTimeout: 30000,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },

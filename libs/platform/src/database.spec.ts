@@ -13,6 +13,10 @@ describe('isTransientDbError', () => {
     ['connection refused', { code: 'ECONNREFUSED' }],
     ['TypeORM wrapper', { driverError: { code: '57P01' } }],
     ['terminated connection', { message: 'Connection terminated unexpectedly' }],
+    ['undefined table (migration not run yet)', { code: '42P01' }],
+    ['undefined column (migration not run yet)', { driverError: { code: '42703' } }],
+    ['undefined function (migration not run yet)', { code: '42883' }],
+    ['undefined schema (migration not run yet)', { code: '3F000' }],
   ])('treats %s as transient', (_name, err) => {
     expect(isTransientDbError(err)).toBe(true);
   });

@@ -43,10 +43,26 @@ export async function connectDatabase(
   return ds;
 }
 
-/** SQLSTATE classes that mean "try again later", not "this input is bad". */
+/**
+ * SQLSTATEs of a schema that is behind the code (the migration that creates it has not run yet, e.g. during a rolling
+ * upgrade): undefined table, column, function, object (type, role), schema. Transient: the migration Job fixes them.
+ */
+const SCHEMA_NOT_READY = new Set(['42P01', '42703', '42883', '42704', '3F000']);
+
+export function isSchemaNotReadyError(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && SCHEMA_NOT_READY.has(code);
+}
+
+/**
+ * SQLSTATE classes that mean "try again later", not "this input is bad": the database unreachable or overloaded,
+ * a conflict between transactions, and a schema that is not migrated yet ({@link isSchemaNotReadyError}).
+ */
 export function isTransientDbError(err: unknown): boolean {
   const e = err as { code?: string; message?: string; driverError?: { code?: string } };
   const code = e?.driverError?.code ?? e?.code;
+  if (isSchemaNotReadyError(err)) return true;
   if (typeof code === 'string') {
     if (code.startsWith('08')) return true; // connection exception
     if (code === '57P01' || code === '57P02' || code === '57P03') return true; // admin shutdown, crash, cannot connect now

@@ -3,6 +3,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from './public.decorator';
+import { pendingMigrations, SCHEMA_MIGRATIONS } from '../schema-migrations';
 
 /** Readiness probe contributed by a component (consumer joined, relay running, ...). */
 export abstract class ReadinessCheck {
@@ -18,8 +19,12 @@ export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
  */
 export const HealthModule = TerminusModule.forRoot({ logger: false });
 
+/** The migrations `/health/ready` requires (default: every migration of the build, {@link SCHEMA_MIGRATIONS}). */
+export const EXPECTED_MIGRATIONS = Symbol('EXPECTED_MIGRATIONS');
+
 /**
- * `/health/live`: the process serves HTTP. `/health/ready`: the database answers `SELECT 1` and every
+ * `/health/live`: the process serves HTTP. `/health/ready`: the database answers, its schema is at this build's
+ * migrations (`schema`: down with the pending names while the migration Job has not run them) and every
  * contributed {@link ReadinessCheck} is up (projectors: consumer joined its group, which needs the broker);
  * otherwise 503 with terminus' `{status, info, error, details}` body.
  */
@@ -47,6 +52,7 @@ export class HealthController {
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(DataSource) private readonly ds: DataSource,
     @Optional() @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[] = [],
+    @Optional() @Inject(EXPECTED_MIGRATIONS) private readonly migrations: readonly string[] = SCHEMA_MIGRATIONS,
   ) {}
 
   @Get('live')
@@ -58,10 +64,10 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOkResponse({ type: HealthResponseDto, description: 'the database and every component are up' })
-  @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: 'a check is down (named in `error`)' })
+  @ApiOkResponse({ type: HealthResponseDto, description: 'the database (schema migrated) and every component are up' })
+  @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: 'a check is down (named in `error`; `schema`: migrations pending)' })
   ready() {
-    return this.health.check([() => this.database(), ...(this.checks ?? []).map((c) => () => this.component(c))]);
+    return this.health.check([() => this.database(), () => this.schema(), ...(this.checks ?? []).map((c) => () => this.component(c))]);
   }
 
   private async database(): Promise<HealthIndicatorResult> {
@@ -69,6 +75,17 @@ export class HealthController {
     try {
       await this.ds.query('SELECT 1');
       return s.up();
+    } catch (err) {
+      return s.down({ message: (err as Error).message });
+    }
+  }
+
+  /** Down while the database is behind this build: a rolling upgrade keeps the old pods until the migration Job ran. */
+  private async schema(): Promise<HealthIndicatorResult> {
+    const s = this.indicators.check('schema');
+    try {
+      const pending = await pendingMigrations(this.ds, this.migrations ?? SCHEMA_MIGRATIONS);
+      return pending.length ? s.down({ message: 'database migrations pending', pending }) : s.up();
     } catch (err) {
       return s.down({ message: (err as Error).message });
     }
