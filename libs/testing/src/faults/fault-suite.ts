@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@cep/contracts';
@@ -53,6 +53,11 @@ export interface FaultResult {
   offsetsBackwards: number;
   deadLetters: number;
   expectedDeadLetters: number;
+  /** Dead letters of the table (this fault's poison) found on `cep.dlq.<group>`, by original topic/partition/offset. */
+  dlqTopic: number;
+  /** Origins on the topic that the table does not hold (for this fault's poison keys), and copies beyond the first. */
+  dlqTopicUnexpected: number;
+  dlqTopicDuplicates: number;
   notes: string[];
   pass: boolean;
 }
@@ -75,6 +80,9 @@ export class FaultSuite {
   private sampler?: NodeJS.Timeout;
   private readonly maxSeen = new Map<string, bigint>();
   private backwards: CheckpointSample[] = [];
+  private dlqReader?: Consumer;
+  /** Copies read from the dead-letter topics: group → message key → origin (topic/partition/offset) → copies. */
+  private readonly dlqSeen = new Map<string, Map<string, Map<string, number>>>();
   readonly groupPrefix = `cep.faults.${Date.now().toString(36)}`;
 
   constructor(
@@ -93,7 +101,8 @@ export class FaultSuite {
   }
 
   private env(a: ReadModelAdapter): Record<string, string> {
-    return { KAFKA_GROUP_ID: this.groupOf(a), KAFKA_SESSION_TIMEOUT_MS: '10000' };
+    // Partitions applied concurrently (> 1): batches of several topics for the same entity run at the same moment.
+    return { KAFKA_GROUP_ID: this.groupOf(a), KAFKA_SESSION_TIMEOUT_MS: '10000', PROJECTION_PARTITION_CONCURRENCY: '3' };
   }
 
   /**
@@ -110,6 +119,7 @@ export class FaultSuite {
       this.adapters.map((a) => ({ topic: deadLetterTopic(this.groupOf(a)), numPartitions: 1 })),
     );
     for (const a of this.adapters) await startAtEnd(this.ds, this.admin, a.projection, this.groupOf(a));
+    await this.startDlqReader();
     let i = 0;
     for (const a of this.adapters) {
       const sup = new ProjectorSupervisor(a.app, this.basePort + 10 * i++, this.env(a));
@@ -121,9 +131,61 @@ export class FaultSuite {
 
   async tearDown(): Promise<void> {
     if (this.sampler) clearInterval(this.sampler);
+    await this.dlqReader?.disconnect().catch(() => undefined);
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
     await this.publisher.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
+  }
+
+  /**
+   * Reads every projector's dead-letter topic from the beginning for the whole run (the topics are this run's own:
+   * the group names are unique), as a consumer of the DLQ would: copies keyed by their original topic/partition/offset.
+   */
+  private async startDlqReader(): Promise<void> {
+    const byTopic = new Map(this.adapters.map((a) => [deadLetterTopic(this.groupOf(a)), this.groupOf(a)]));
+    this.dlqReader = this.kafka.consumer({ groupId: `${this.groupPrefix}.dlq-reader`, sessionTimeout: 10000, heartbeatInterval: 1000 });
+    await this.dlqReader.connect();
+    await this.dlqReader.subscribe({ topics: [...byTopic.keys()], fromBeginning: true });
+    await this.dlqReader.run({
+      eachMessage: async ({ topic, message }) => {
+        const h = (k: string) => String(message.headers?.[k] ?? '');
+        const group = byTopic.get(topic)!;
+        const key = message.key?.toString('utf8') ?? '';
+        const origin = `${h('x-original-topic')}/${h('x-original-partition')}/${h('x-original-offset')}`;
+        const g = this.dlqSeen.get(group) ?? new Map<string, Map<string, number>>();
+        this.dlqSeen.set(group, g);
+        const k = g.get(key) ?? new Map<string, number>();
+        g.set(key, k);
+        k.set(origin, (k.get(origin) ?? 0) + 1);
+      },
+    });
+  }
+
+  /**
+   * The dead-letter topic against the table, for the given poison keys: waits (the relay publishes after the batch
+   * commits, and after a broker outage once the broker is back) until every row's origin was read, or gives up.
+   */
+  private async compareDlqTopic(a: ReadModelAdapter, keys: string[]): Promise<{ found: number; unexpected: number; duplicates: number }> {
+    const rows: { topic: string; partition: number; offset: string; msg_key: string }[] = await retryDb(() =>
+      this.ds.query(`SELECT topic, partition, "offset", msg_key FROM projection.dead_letters WHERE consumer_group = $1 AND msg_key = ANY($2)`, [
+        this.groupOf(a),
+        keys,
+      ]),
+    );
+    const expected = new Set(rows.map((r) => `${r.topic}/${r.partition}/${r.offset}`));
+    const seen = () => {
+      const g = this.dlqSeen.get(this.groupOf(a));
+      const copies = new Map<string, number>();
+      for (const key of keys) for (const [o, n] of g?.get(key) ?? []) copies.set(o, (copies.get(o) ?? 0) + n);
+      return copies;
+    };
+    await waitFor(() => [...expected].every((o) => seen().has(o)), 60000, 'dead-letter topic copies').catch(() => undefined);
+    const copies = seen();
+    return {
+      found: [...expected].filter((o) => copies.has(o)).length,
+      unexpected: [...copies.keys()].filter((o) => !expected.has(o)).length,
+      duplicates: [...copies.values()].reduce((s, n) => s + n - 1, 0),
+    };
   }
 
   /** Samples every checkpoint a few times a second: a stored offset must never go backwards. */
@@ -181,6 +243,7 @@ export class FaultSuite {
       reorderWithinKeys: fault === 'dup-reorder',
       poison: fault === 'poison' ? 30 : 0,
       sessions: true,
+      relations: true,
     });
     const points = fault === 'postgres' || fault === 'broker' ? p.infraInjections : fault === 'kill9' || fault === 'sigterm' ? p.injections : p.otherInjections;
     const notes = new Map<string, string[]>(this.adapters.map((a) => [a.projection.name, []]));
@@ -224,7 +287,22 @@ export class FaultSuite {
         `SELECT count(*)::int AS n FROM projection.dead_letters WHERE consumer_group = $1 AND msg_key = ANY($2)`,
         [this.groupOf(a), wl.poisonKeys],
       );
-      const pass = missing === 0 && unexpected === 0 && duplicates === 0 && offsetsBackwards === 0 && deadLetters === poisonOnTopics;
+      const dlq = await this.compareDlqTopic(a, wl.poisonKeys);
+      const pass =
+        missing === 0 &&
+        unexpected === 0 &&
+        duplicates === 0 &&
+        offsetsBackwards === 0 &&
+        deadLetters === poisonOnTopics &&
+        dlq.found === poisonOnTopics &&
+        dlq.unexpected === 0;
+      const own = [...notes.get(a.projection.name)!];
+      if (missing || unexpected) {
+        // a few differing rows, to see which view is off (row kinds: see the adapter)
+        own.push(`missing e.g. ${expected.filter((x) => !storedSet.has(x)).slice(0, 3).join(' ; ') || '-'}`);
+        own.push(`unexpected e.g. ${stored.filter((x) => !expectedSet.has(x)).slice(0, 3).join(' ; ') || '-'}`);
+      }
+      if (dlq.duplicates) own.push(`${dlq.duplicates} extra copies on the DLQ topic (consumers dedupe by origin)`);
       const r: FaultResult = {
         fault,
         projector: a.projection.name,
@@ -237,7 +315,10 @@ export class FaultSuite {
         offsetsBackwards,
         deadLetters,
         expectedDeadLetters: poisonOnTopics,
-        notes: notes.get(a.projection.name)!,
+        dlqTopic: dlq.found,
+        dlqTopicUnexpected: dlq.unexpected,
+        dlqTopicDuplicates: dlq.duplicates,
+        notes: own,
         pass,
       };
       results.push(r);
@@ -454,7 +535,7 @@ export class FaultSuite {
 
   /** The printed table: fault × projector. */
   table(): string {
-    const head = ['fault', 'projector', 'events in', 'rows out', 'expected', 'duplicates', 'missing', 'unexpected', 'offsets back', 'DLQ', 'result'];
+    const head = ['fault', 'projector', 'events in', 'rows out', 'expected', 'duplicates', 'missing', 'unexpected', 'offsets back', 'DLQ', 'DLQ topic', 'result'];
     const rows = this.results.map((r) => [
       r.fault,
       r.projector,
@@ -466,11 +547,20 @@ export class FaultSuite {
       String(r.unexpected),
       String(r.offsetsBackwards),
       `${r.deadLetters}/${r.expectedDeadLetters}`,
+      `${r.dlqTopic}/${r.expectedDeadLetters}${r.dlqTopicUnexpected ? ` +${r.dlqTopicUnexpected} unexpected` : ''}${r.dlqTopicDuplicates ? ` (${r.dlqTopicDuplicates} dup)` : ''}`,
       r.pass ? 'PASS' : 'FAIL',
     ]);
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
-    const notes = [...new Map(this.results.map((r) => [r.fault, r.notes])).entries()].map(([f, n]) => `  ${f}: ${n.join('; ')}`);
+    const byFault = new Map<string, FaultResult[]>();
+    for (const r of this.results) byFault.set(r.fault, [...(byFault.get(r.fault) ?? []), r]);
+    const notes: string[] = [];
+    for (const [f, rs] of byFault) {
+      // the injections are shared by the projectors; a projector's own findings follow them
+      const common = Math.min(...rs.map((r) => r.notes.length));
+      notes.push(`  ${f}: ${rs[0].notes.slice(0, common).join('; ')}`);
+      for (const r of rs) if (r.notes.length > common) notes.push(`    ${r.projector}: ${r.notes.slice(common).join('; ')}`);
+    }
     return [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line), '', 'Injections:', ...notes].join('\n');
   }
 }

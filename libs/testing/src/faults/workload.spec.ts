@@ -29,6 +29,29 @@ describe('fault workload', () => {
     expect([...bySession.values()].some((s) => s[1] === 'Failure')).toBe(true);
   });
 
+  it('with relations adds proofs (proofs + wallet topics side by side) and interactions, contract-valid, relations from small pools', () => {
+    const wl = credentialWorkload(org, { events: 800, sessions: true, relations: true });
+    for (const m of wl.messages) {
+      const r = parseEvent(m.value, EVENT_REGISTRY);
+      expect({ topic: m.topic, ok: r.ok }).toEqual({ topic: m.topic, ok: true });
+      if (r.ok) expect(m.key).toBe(r.event.subject);
+    }
+    expect(new Set(wl.messages.map((m) => m.topic))).toEqual(new Set([TOPICS.credentials, TOPICS.sessions, TOPICS.proofs, TOPICS.wallet, TOPICS.bridge]));
+    // each proof's events on the proofs topic and its wallet.proof-shared are sent within a few messages of each other
+    const at = new Map<string, number[]>();
+    wl.events.forEach((e, i) => {
+      const proofId = (e.data as { proofId?: string }).proofId;
+      if (proofId) at.set(proofId, [...(at.get(proofId) ?? []), i]);
+    });
+    expect(at.size).toBeGreaterThan(20);
+    for (const idx of at.values()) {
+      expect(idx).toHaveLength(3);
+      expect(Math.min(...idx.slice(1).map((i) => i - idx[0]))).toBeLessThan(3);
+    }
+    const schemas = new Set(wl.events.filter((e) => e.type === 'credential.created').map((e) => (e.data as { schemaId: string }).schemaId));
+    expect(schemas.size).toBe(4);
+  });
+
   it.each([
     [0, 'malformed_json'],
     [1, 'unknown_type'],

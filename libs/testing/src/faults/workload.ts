@@ -3,12 +3,16 @@ import {
   buildEvent,
   CREDENTIAL_EVENTS,
   CredentialCreated,
+  InteractionSucceeded,
   PROFILES,
+  ProofCreated,
+  ProofRequested,
   SessionIssuance,
   SessionVerification,
   TOPICS,
   type CredentialCreatedData,
   type EventEnvelope,
+  WalletProofShared,
 } from '@cep/contracts';
 import type { OutgoingMessage } from '@cep/messaging';
 import { toOutgoingMessage } from '@cep/messaging';
@@ -31,6 +35,14 @@ export interface WorkloadOptions {
    * issuance session (Open, then Success), each keyed by its session id.
    */
   sessions?: boolean;
+  /**
+   * Relations the history filters match, shared and written from several topics at once: credentials take their
+   * schema and issuer DID from small pools; every 4th credential is presented in a proof whose `proof.created` +
+   * `proof.requested` (proofs topic, with the proof schema) and `wallet.proof-shared` (wallet topic, with the
+   * presented credential and its schema) are sent side by side, so two partitions' batches create the same proof
+   * entity at the same moment; every 6th gets a login interaction through one of two providers (bridge topic).
+   */
+  relations?: boolean;
 }
 
 export interface Workload {
@@ -54,7 +66,16 @@ export function credentialWorkload(organisationId: string, opts: WorkloadOptions
   let tick = 0;
   const meta = () => ({ organisationId, correlationId: randomUUID(), source: 'urn:cep:faults', time: new Date(t0 + 1000 * tick++) });
   const byKey: EventEnvelope[][] = [];
+  /** Chains interleaved in the same block as the chain after them. */
+  const linked = new Set<EventEnvelope[]>();
   let n = 0;
+  const pool = (size: number) => Array.from({ length: size }, () => randomUUID());
+  const schemaIds = pool(4);
+  const issuerDids = pool(3).map((id, i) => ({ id, did: `did:key:z6MkFaultsIssuer${i}`, name: `Issuer ${i}` }));
+  const proofSchemaIds = pool(3);
+  const verifierDids = pool(2).map((id, i) => ({ id, did: `did:key:z6MkFaultsVerifier${i}`, name: `Verifier ${i}` }));
+  const holderDids = pool(3).map((id, i) => ({ id, did: `did:key:z6MkFaultsHolder${i}`, name: `Holder ${i}` }));
+  const providerIds = pool(2);
   while (n < opts.events) {
     // Varied profiles, types and days so aggregates (reports) get many distinct rows.
     const k = byKey.length;
@@ -63,6 +84,7 @@ export function credentialWorkload(organisationId: string, opts: WorkloadOptions
       name: `Credential ${n}`,
       profile: PROFILES[k % PROFILES.length],
       credentialType: `org.example.type-${k % 3}`,
+      ...(opts.relations ? { schemaId: schemaIds[k % schemaIds.length], issuerDid: issuerDids[k % issuerDids.length] } : {}),
     });
     const chain: EventEnvelope[] = [buildEvent(CredentialCreated, created, meta())];
     const { claims: _c, offerExpiresAt: _o, ...state } = created;
@@ -73,6 +95,49 @@ export function credentialWorkload(organisationId: string, opts: WorkloadOptions
     }
     n += chain.length;
     byKey.push(chain);
+    if (opts.relations && k % 4 === 0) {
+      const proof = {
+        proofId: randomUUID(),
+        name: `Proof ${k}`,
+        proofSchemaId: proofSchemaIds[k % proofSchemaIds.length],
+        proofSchemaName: `Proof schema ${k % proofSchemaIds.length}`,
+        verifierDid: verifierDids[k % verifierDids.length],
+        actorProfileId: 'verifier',
+      };
+      const holderDid = holderDids[k % holderDids.length];
+      const producer = [buildEvent(ProofCreated, proof, meta()), buildEvent(ProofRequested, proof, meta())];
+      // the wallet's copy knows the presented credential (and its schema) but not the proof schema
+      const wallet = [
+        buildEvent(
+          WalletProofShared,
+          {
+            proofId: proof.proofId,
+            name: proof.name,
+            verifierDid: proof.verifierDid,
+            holderDid,
+            credentials: [{ credentialId: created.credentialId, schemaId: created.schemaId }],
+            actorProfileId: 'holder',
+          },
+          meta(),
+        ),
+      ];
+      // adjacent chains: sent in the same rounds, so both topics' batches carry the new proof at once
+      n += producer.length + wallet.length;
+      const [a, b] = k % 8 === 0 ? [wallet, producer] : [producer, wallet];
+      linked.add(a);
+      byKey.push(a, b);
+    }
+    if (opts.relations && k % 6 === 0) {
+      const providerId = providerIds[k % providerIds.length];
+      byKey.push([
+        buildEvent(
+          InteractionSucceeded,
+          { interactionId: randomUUID(), providerId, providerName: `Provider ${k % providerIds.length}`, subject: `user-${k}`, source: 'BRIDGE' },
+          meta(),
+        ),
+      ]);
+      n += 1;
+    }
     if (opts.sessions && k % 3 === 0) {
       const session = { sessionId: randomUUID(), target: 'acme.verifier1', originator: null, callId: randomUUID(), format: k % 2 ? 'vc+sd-jwt' : 'mso_mdoc', signatureAlgorithm: 'ES256', credentialType: `org.example.type-${k % 3}` };
       const done = k % 9 === 0 ? { status: { type: 'Failure' as const }, error: 'signature invalid' } : { status: { type: 'Success' as const } };
@@ -96,8 +161,10 @@ export function credentialWorkload(organisationId: string, opts: WorkloadOptions
   if (opts.reorderWithinKeys) for (const chain of byKey) shuffle(chain);
   // Interleave keys (round-robin in blocks) so a batch holds many keys, as in production.
   const events: EventEnvelope[] = [];
-  for (let i = 0; i < byKey.length; i += 50) {
-    const block = byKey.slice(i, i + 50);
+  for (let i = 0, end = 0; i < byKey.length; i = end) {
+    end = Math.min(byKey.length, i + 50);
+    while (end < byKey.length && linked.has(byKey[end - 1])) end++; // a proof's two chains stay in one block
+    const block = byKey.slice(i, end);
     for (let j = 0; block.some((c) => j < c.length); j++) for (const c of block) if (j < c.length) events.push(c[j]);
   }
   const messages = events.map(toOutgoingMessage);
