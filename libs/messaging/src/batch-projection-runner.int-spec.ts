@@ -123,4 +123,31 @@ describe('BatchProjectionRunner (Kafka + PostgreSQL)', () => {
     ]);
     expect(cps.length).toBeGreaterThan(0);
   });
+
+  it('projects an event stamped in the future but never lets it move the freshness watermark', async () => {
+    const futureTable = `${table}_f`;
+    await ds.query(`CREATE TABLE public.${futureTable} (id uuid PRIMARY KEY)`);
+    const futureOrg = newOrgId();
+    const past = credentialCreatedEvent(futureOrg, new Date(Date.now() - 60_000));
+    const future = credentialCreatedEvent(futureOrg, new Date(Date.now() + 86_400_000));
+    const watched: Projection = {
+      ...projection,
+      name: `it-${futureTable}`,
+      async apply(events, { tx }) {
+        const mine = events.filter((e) => e.organisationid === futureOrg);
+        if (mine.length) await tx.query(`INSERT INTO public.${futureTable} (id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`, [mine.map((e) => e.id)]);
+      },
+    };
+    await publisher.send([past, future].map(toOutgoingMessage));
+    const r = new BatchProjectionRunner(kafka, ds, watched, { groupId: uniqueName('it-runner-future') });
+    await r.start();
+    try {
+      await expectEventually(async () => expect((await ds.query(`SELECT count(*)::int AS c FROM public.${futureTable}`))[0].c).toBe(2), { timeoutMs: 60000 });
+      const [{ t }] = await ds.query(`SELECT newest_event_time AS t FROM projection.state WHERE projection = $1`, [watched.name]);
+      expect(new Date(t).getTime()).toBeGreaterThanOrEqual(Date.parse(past.time));
+      expect(new Date(t).getTime()).toBeLessThanOrEqual(Date.now() + 5 * 60_000);
+    } finally {
+      await r.stop();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { deadLetterTopic, EVENT_REGISTRY, type EventEnvelope, type RejectionReason } from '@cep/contracts';
-import { backoffMs, errorFields, failpoint, isTransientDbError, Logger, sleep } from '@cep/platform';
+import { backoffMs, errorFields, failpoint, INPUT_LIMITS, isTransientDbError, Logger, sleep } from '@cep/platform';
 import { traceBatch } from './batch-tracing';
 import { deadLetterValue, decodeKafkaMessage } from './cloudevents-kafka';
 import { DeadLetterRelay } from './dead-letter-relay';
@@ -91,6 +91,17 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 interface Parsed {
   offset: string;
   event: EventEnvelope;
+}
+
+/** The newest event time not after `nowMs` + INPUT_LIMITS.maxEventFutureSkewMs, or null when every event is later. */
+export function newestPlausibleTime(events: readonly { time: string }[], nowMs: number): string | null {
+  const limit = nowMs + INPUT_LIMITS.maxEventFutureSkewMs;
+  let newest: string | null = null;
+  for (const e of events) {
+    const t = Date.parse(e.time);
+    if (t <= limit && (newest === null || t > Date.parse(newest))) newest = e.time;
+  }
+  return newest;
 }
 
 /**
@@ -427,7 +438,9 @@ export class BatchProjectionRunner {
       // checkpoint advance and freshness state in one statement (one round trip)
       const next = (BigInt(lastOffset) + 1n).toString();
       if (events.length) {
-        const newest = events.reduce((m, e) => (e.time > m ? e.time : m), events[0].time);
+        // An event stamped in the future (beyond the producers' tolerated skew) never moves the freshness
+        // watermark: it is projected, but the newest event time only counts events up to now + skew.
+        const newest = newestPlausibleTime(events, Date.now());
         await tx.query(
           `WITH cp AS (
              UPDATE projection.checkpoints SET next_offset = $4, updated_at = now()

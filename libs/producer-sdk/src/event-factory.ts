@@ -6,6 +6,7 @@ import {
   type EventEnvelope,
   type EventRegistry,
 } from '@cep/contracts';
+import { INPUT_LIMITS } from '@cep/platform';
 
 /** An event that does not satisfy its contract; `problems` are `path: message` strings from class-validator. */
 export class InvalidEventError extends Error {
@@ -26,14 +27,25 @@ export interface EventContext {
 }
 
 /**
- * Validates envelopes exactly as a consumer will (JSON round trip, envelope rules, payload class, subject = key).
+ * Validates envelopes exactly as a consumer will (JSON round trip, envelope rules, payload class, subject = key),
+ * and refuses an event stamped more than INPUT_LIMITS.maxEventFutureSkewMs (5 minutes) after `now`: a future
+ * `time` would sort after everything real and move freshness watermarks.
  * Throws {@link InvalidEventError} for the first invalid event: a producer must never send what consumers reject.
  */
-export function assertValidEvents(events: readonly EventEnvelope[], registry: EventRegistry = EVENT_REGISTRY): void {
+export function assertValidEvents(events: readonly EventEnvelope[], registry: EventRegistry = EVENT_REGISTRY, now: Date = new Date()): void {
   for (const e of events) {
     const r = validateEvent(JSON.parse(JSON.stringify(e)), registry);
     if (!r.ok) throw new InvalidEventError(e.type, r.error.split('; '));
+    const problem = futureTimeProblem(e.time, now);
+    if (problem) throw new InvalidEventError(e.type, [problem]);
   }
+}
+
+/** `time: …` when an event time lies more than the tolerated skew after `now`, else undefined. */
+export function futureTimeProblem(time: string, now: Date): string | undefined {
+  const skew = INPUT_LIMITS.maxEventFutureSkewMs;
+  if (Date.parse(time) > now.getTime() + skew) return `time: must not be more than ${skew / 60_000} minutes in the future (${time})`;
+  return undefined;
 }
 
 /**

@@ -129,7 +129,7 @@ describe('activity chains from the producer apps (issuer + wallet → Kafka → 
     // two instances at once, then a third run: one credential.offer-expired in total
     const cfg = loadConfig(IssuerConfig, process.env);
     const clock = new FixedClock(new Date(Date.now() + 2 * DAY_MS));
-    const store = new AggregateStore(new EventStore(ds, 'issuer'), ds);
+    const store = new AggregateStore(new EventStore(ds, 'issuer'), ds, clock);
     const schedulers = [0, 1].map(() => new OfferExpiryScheduler(ds, store, clock, cfg));
     const runs = await Promise.all(schedulers.map((s) => s.runOnce()));
     expect(runs.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);

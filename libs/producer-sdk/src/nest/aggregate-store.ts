@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@cep/contracts';
 import { EventStore, type AggregateRoot } from '@cep/event-store';
-import { validationFailed } from '@cep/platform';
+import { Clock, validationFailed } from '@cep/platform';
 import { assertValidEvents, InvalidEventError } from '../event-factory';
 import { inTransaction } from '../outbox';
 
@@ -14,13 +14,16 @@ export interface SaveRequest {
 /**
  * Loads aggregates (scoped to the caller's tenant) and appends their recorded events with optimistic concurrency,
  * several aggregates in one transaction (event store + outbox). Events are validated against the contracts
- * first: an event the contracts reject is a 400 with field details and nothing is appended.
+ * first: an event the contracts reject, or one stamped more than 5 minutes after the clock, is a 400 with
+ * field details and nothing is appended.
  */
 @Injectable()
 export class AggregateStore {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(DataSource) private readonly ds: DataSource,
+    /** The producer's clock: an event stamped more than 5 minutes after it is refused (system clock when absent). */
+    @Optional() @Inject(Clock) private readonly clock?: Clock,
   ) {}
 
   /** Rebuilds an aggregate from its stream; a stream of another tenant reads as empty (not found). */
@@ -38,7 +41,7 @@ export class AggregateStore {
     const batches = requests.map((r) => ({ ...r, events: r.aggregate.pullPendingEvents() }));
     const all = batches.flatMap((b) => b.events);
     try {
-      assertValidEvents(all);
+      assertValidEvents(all, undefined, this.clock?.now() ?? new Date());
     } catch (err) {
       if (err instanceof InvalidEventError) {
         throw validationFailed(
