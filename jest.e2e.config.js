@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['<rootDir>/{apps,libs,tools,bench}/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+  // Every HTTP response an e2e spec receives is validated against the OpenAPI document its app serves.
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/openapi/e2e-setup.ts'],
   testTimeout: 300000,
   maxWorkers: 1,
 };

@@ -3,3 +3,4 @@ export * from './expect-eventually';
 export * from './test-context';
 export * from './app-process';
 export * from './event-fixtures';
+export * from './openapi';

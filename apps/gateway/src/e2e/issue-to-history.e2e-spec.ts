@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { signDevToken } from '@cep/auth';
 import { DEV_JWT_SECRET } from '@cep/platform';
 import { skipHistoryBacklog } from '@cep/history/testing';
-import { expectEventually, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
+import { expectEventually, gatewayClient, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
 
 /**
  * The whole path with every part real: HTTP command at the issuer → event store + outbox (PostgreSQL) →
@@ -54,16 +54,16 @@ describe('issue a credential, read it in the history (e2e)', () => {
     expect(res.status).toBe(201);
     const { credentialId } = (await res.json()) as { credentialId: string };
 
+    const history = gatewayClient(gateway.url, reader);
     const page = await expectEventually(
       async () => {
         // entityTypes: history also records the issuance session the issue opened (entity type ISSUANCE_SESSION)
-        const r = await fetch(`${gateway.url}/api/history/v1?page=0&pageSize=10&entityId=${credentialId}&entityTypes[]=CREDENTIAL`, {
-          headers: { authorization: `Bearer ${reader}` },
+        const { data, response } = await history.GET('/api/history/v1', {
+          params: { query: { page: 0, pageSize: 10, entityId: credentialId, entityTypes: ['CREDENTIAL'] } },
         });
-        expect(r.status).toBe(200);
-        const body = (await r.json()) as { values: { action: string; entityId: string; entityType: string; organisationId: string }[]; totalItems: number };
-        expect(body.totalItems).toBe(3);
-        return body;
+        expect(response.status).toBe(200);
+        expect(data?.totalItems).toBe(3);
+        return data!;
       },
       { timeoutMs: 30000 },
     );
@@ -73,12 +73,18 @@ describe('issue a credential, read it in the history (e2e)', () => {
       expect(v.entityType).toBe('CREDENTIAL');
       expect(v.organisationId).toBe(org);
     }
+    const detail = await history.GET('/api/history/v1/{id}', { params: { path: { id: page.values[0].id } } });
+    expect(detail.response.status).toBe(200);
+    expect(detail.data).toMatchObject({ id: page.values[0].id, action: 'OFFERED', entityId: credentialId });
 
     // Another organisation's analyst sees nothing of it.
-    const other = await signDevToken({ secret: DEV_JWT_SECRET, org: newOrgId(), scope: 'history:read' });
-    const r2 = await fetch(`${gateway.url}/api/history/v1?page=0&pageSize=10&entityId=${credentialId}`, {
-      headers: { authorization: `Bearer ${other}` },
-    });
-    expect(((await r2.json()) as { totalItems: number }).totalItems).toBe(0);
+    const other = gatewayClient(gateway.url, await signDevToken({ secret: DEV_JWT_SECRET, org: newOrgId(), scope: 'history:read' }));
+    const foreign = await other.GET('/api/history/v1', { params: { query: { page: 0, pageSize: 10, entityId: credentialId } } });
+    expect(foreign.data?.totalItems).toBe(0);
+    expect((await other.GET('/api/history/v1/{id}', { params: { path: { id: page.values[0].id } } })).response.status).toBe(404);
+    // Without a token: the documented 401 error body.
+    const anonymous = await gatewayClient(gateway.url).GET('/api/history/v1', { params: { query: { page: 0, pageSize: 10 } } });
+    expect(anonymous.response.status).toBe(401);
+    expect(anonymous.error).toMatchObject({ statusCode: 401, code: 'UNAUTHENTICATED' });
   });
 });

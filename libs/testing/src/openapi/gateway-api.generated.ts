@@ -736,7 +736,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             /**
-             * @description the database and every component are up
+             * @description the database (schema migrated) and every component are up
              *
              *     The Health Check is successful
              */
@@ -806,7 +806,7 @@ export interface operations {
                 };
             };
             /**
-             * @description a check is down (named in `error`)
+             * @description a check is down (named in `error`; `schema`: migrations pending)
              *
              *     The Health Check is not successful
              */

@@ -44,7 +44,28 @@ export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): 
     extraModels: [ErrorResponseDto],
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
-  return addValidationSchemas(document);
+  return nullableAsTypeArrays(addValidationSchemas(document));
+}
+
+/**
+ * `@nestjs/swagger` still writes OpenAPI 3.0's `nullable: true` (`@ApiProperty({ nullable: true })`), which 3.1
+ * (JSON Schema 2020-12) does not have: 3.1 tools ignore it and would call `null` invalid. Rewrites it as
+ * `type: [T, 'null']` (or adds `null` to an `enum`, or `anyOf` with `{ type: 'null' }` for a `$ref`).
+ */
+export function nullableAsTypeArrays<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(nullableAsTypeArrays) as T;
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'example' || k === 'examples' ? v : nullableAsTypeArrays(v);
+  if (out.nullable !== true) return out as T;
+  delete out.nullable;
+  if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  if (typeof out.type === 'string') out.type = [out.type, 'null'];
+  else if (out.type === undefined) {
+    const { description, ...schema } = out;
+    return { ...(description === undefined ? {} : { description }), anyOf: [schema, { type: 'null' }] } as T;
+  }
+  return out as T;
 }
 
 /**

@@ -1,0 +1,3 @@
+export * from './openapi-contract';
+export * from './checked-fetch';
+export * from './gateway-client';
