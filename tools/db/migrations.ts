@@ -4,6 +4,7 @@ import { HistoryEntries1732000001000, HistoryRowLevelSecurity1732000110100, Hist
 import { ReportDailyCounts1732000030000, ReportRowLevelSecurity1732000110200 } from '@cep/reports';
 import { EventLog1732000050000, EventLogRowLevelSecurity1732000110400 } from '@cep/event-log';
 import { ActivityReadModel1732000040000, ActivityRowLevelSecurity1732000110300, ActivityStatsCounters1732000041000 } from '@cep/activity';
+import { OutboxTraceparent1732000120000 } from '@cep/messaging';
 import { ProducerStores1732000000100 } from './producer-stores.migration';
 import { IssuerOfferDeadlines1732000010000 } from '../../apps/issuer/src/migrations/1732000010000-offer-deadlines';
 import { TenantScopedStreams1732000095000 } from './tenant-scoped-streams.migration';
@@ -33,4 +34,6 @@ export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   ReportRowLevelSecurity1732000110200,
   ActivityRowLevelSecurity1732000110300,
   EventLogRowLevelSecurity1732000110400,
+  // W3C traceparent of the span that wrote each producer outbox row (tracing across Kafka).
+  OutboxTraceparent1732000120000,
 ];

@@ -1,5 +1,6 @@
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { EventEnvelope } from '@cep/contracts';
+import { activeTraceparent, TRACEPARENT } from '@cep/platform';
 import { toOutgoingMessage, type OutgoingMessage } from './cloudevents-kafka';
 
 /**
@@ -51,8 +52,12 @@ export class EventPublisher {
     });
   }
 
+  /** Publishes envelopes directly (no outbox); the active span's `traceparent` goes along as a header. */
   async publish(events: EventEnvelope[]): Promise<void> {
-    await this.send(events.map(toOutgoingMessage));
+    const traceparent = activeTraceparent();
+    const msgs = events.map(toOutgoingMessage);
+    if (traceparent) for (const m of msgs) m.headers[TRACEPARENT] = traceparent;
+    await this.send(msgs);
   }
 
   get raw(): Producer {

@@ -13,3 +13,4 @@ export * from './nest';
 export * from './migrations/1732000070000-projection-rebuilds';
 export * from './migrations/1732000080000-dead-letter-published';
 export * from './migrations/1732000110000-gateway-read-role';
+export * from './migrations/1732000120000-outbox-traceparent';

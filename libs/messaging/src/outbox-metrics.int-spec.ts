@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { credentialCreatedEvent, expectEventually, newOrgId, testConfig, testDataSource, testKafka } from '@cep/testing';
 import { EventPublisher } from './event-publisher';
 import { createKafka } from './kafka-client';
-import { enqueueOutbox, outboxDdl, OutboxRelay } from './outbox';
+import { currentOutboxDdl, enqueueOutbox, OutboxRelay } from './outbox';
 import { OutboxMetrics } from './outbox-metrics';
 import { ensureTopics } from './topic-admin';
 
@@ -22,7 +22,7 @@ describe('OutboxMetrics (PostgreSQL + Kafka)', () => {
   beforeAll(async () => {
     ds = await testDataSource();
     await ds.query(`CREATE SCHEMA ${schema}`);
-    for (const q of outboxDdl(schema)) await ds.query(q);
+    for (const q of currentOutboxDdl(schema)) await ds.query(q);
   });
 
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@cep/contracts';
-import { errorFields, failpoint, isTransientDbError, backoffMs, sleep, Logger } from '@cep/platform';
+import { errorFields, failpoint, isTransientDbError, backoffMs, sleep, Logger, TRACEPARENT } from '@cep/platform';
+import { traceOutboxEnqueue, traceOutboxPublish } from './outbox-tracing';
 import { toOutgoingMessage, type OutgoingMessage } from './cloudevents-kafka';
 import type { EventPublisher } from './event-publisher';
 import type { OutboxMetrics } from './outbox-metrics';
@@ -35,25 +36,44 @@ export function outboxDdl(schema: string): string[] {
   ];
 }
 
+/**
+ * The columns added to the outbox since `outboxDdl` shipped (`OutboxTraceparent1732000120000` adds them to the
+ * existing outboxes): the W3C `traceparent` of the span that wrote the row.
+ */
+export function outboxUpgradeDdl(schema: string): string[] {
+  return [`ALTER TABLE ${ident(schema)}.outbox ADD COLUMN IF NOT EXISTS traceparent text`];
+}
+
+/** The outbox as the code uses it today: `outboxDdl` + `outboxUpgradeDdl` (new schemas: SDK producers, tests). */
+export function currentOutboxDdl(schema: string): string[] {
+  return [...outboxDdl(schema), ...outboxUpgradeDdl(schema)];
+}
+
 export function dropOutboxDdl(schema: string): string[] {
   const s = ident(schema);
   return [`DROP TABLE IF EXISTS ${s}.outbox`, `DROP FUNCTION IF EXISTS ${s}.outbox_notify()`];
 }
 
-/** Writes outbox rows inside the caller's transaction (same transaction as the event-store append). */
+/**
+ * Writes outbox rows inside the caller's transaction (same transaction as the event-store append). With tracing on,
+ * a `create` span (child of the active one: the HTTP request) covers the insert and each row keeps its traceparent.
+ */
 export async function enqueueOutbox(tx: QueryRunner, schema: string, events: EventEnvelope[]): Promise<void> {
   if (!events.length) return;
   const msgs = events.map(toOutgoingMessage);
-  await tx.query(
-    `INSERT INTO ${ident(schema)}.outbox (event_id, topic, msg_key, payload, headers)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
-    [
-      events.map((e) => e.id),
-      msgs.map((m) => m.topic),
-      msgs.map((m) => m.key),
-      msgs.map((m) => m.value),
-      msgs.map((m) => JSON.stringify(m.headers)),
-    ],
+  await traceOutboxEnqueue(schema, msgs, (traceparent) =>
+    tx.query(
+      `INSERT INTO ${ident(schema)}.outbox (event_id, topic, msg_key, payload, headers, traceparent)
+       SELECT e, t, k, p, h, $6::text FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) AS x(e, t, k, p, h)`,
+      [
+        events.map((e) => e.id),
+        msgs.map((m) => m.topic),
+        msgs.map((m) => m.key),
+        msgs.map((m) => m.value),
+        msgs.map((m) => JSON.stringify(m.headers)),
+        traceparent,
+      ],
+    ),
   );
 }
 
@@ -179,9 +199,9 @@ export class OutboxRelay {
     await qr.connect();
     try {
       await qr.startTransaction();
-      const rows: { position: string; topic: string; msg_key: string; payload: string; headers: Record<string, string> }[] =
+      const rows: { position: string; topic: string; msg_key: string; payload: string; headers: Record<string, string>; traceparent: string | null }[] =
         await qr.query(
-          `SELECT position, topic, msg_key, payload, headers FROM ${this.opts.schema}.outbox
+          `SELECT position, topic, msg_key, payload, headers, traceparent FROM ${this.opts.schema}.outbox
            WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [this.batchSize],
         );
@@ -189,8 +209,14 @@ export class OutboxRelay {
         await qr.commitTransaction();
         return 0;
       }
-      const msgs: OutgoingMessage[] = rows.map((r) => ({ topic: r.topic, key: r.msg_key, value: r.payload, headers: r.headers }));
-      await this.publisher.send(msgs);
+      // The row's traceparent travels as the `traceparent` header next to the ce_ headers.
+      const msgs: OutgoingMessage[] = rows.map((r) => ({
+        topic: r.topic,
+        key: r.msg_key,
+        value: r.payload,
+        headers: r.traceparent ? { ...r.headers, [TRACEPARENT]: r.traceparent } : r.headers,
+      }));
+      await traceOutboxPublish(this.opts.schema, rows, () => this.publisher.send(msgs));
       failpoint('outbox.after-publish');
       await qr.query(`UPDATE ${this.opts.schema}.outbox SET published_at = now() WHERE position = ANY($1::bigint[])`, [
         rows.map((r) => r.position),

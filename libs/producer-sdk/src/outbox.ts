@@ -1,11 +1,11 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { EventEnvelope } from '@cep/contracts';
-import { enqueueOutbox, outboxDdl, EventPublisher, OutboxRelay, type OutboxRelayOptions } from '@cep/messaging';
+import { currentOutboxDdl, enqueueOutbox, EventPublisher, OutboxRelay, type OutboxRelayOptions } from '@cep/messaging';
 import { assertValidEvents } from './event-factory';
 
 /** DDL of the outbox table (and its NOTIFY trigger) in `schema`; run it from your own migration. */
 export function outboxTableDdl(schema: string): string[] {
-  return [`CREATE SCHEMA IF NOT EXISTS ${schema}`, ...outboxDdl(schema)];
+  return [`CREATE SCHEMA IF NOT EXISTS ${schema}`, ...currentOutboxDdl(schema)];
 }
 
 /**
