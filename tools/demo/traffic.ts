@@ -127,12 +127,14 @@ async function issuance(org: Org): Promise<void> {
   }
   const roll = Math.random();
   if (roll < 0.6) {
-    const claimBody = recipientType === 'profile' ? {} : { offer: r.offer };
+    // OpenID4VCI: a profile's wallet kept the offer's pre-authorized code (hash) when it received it; email/phone
+    // recipients claim from the link (the offer and its code) with the transaction code sent out of band.
+    const claimBody = recipientType === 'profile' ? {} : { offer: r.offer, txCode: r.txCode };
     await call(WALLET, org, `/v1/wallet/credentials/${id}/claim`, claimBody);
     count('claimed');
     org.accepted.push({ credentialId: id, schemaId: s.id });
   } else if (roll < 0.75) {
-    await call(WALLET, org, `/v1/wallet/credentials/${id}/reject`, recipientType === 'profile' ? { reason: 'not expected' } : { offer: r.offer, reason: 'not expected' });
+    await call(WALLET, org, `/v1/wallet/credentials/${id}/reject`, recipientType === 'profile' ? { reason: 'not expected' } : { offer: r.offer, txCode: r.txCode, reason: 'not expected' });
     count('rejected');
   } else {
     count('left unclaimed');

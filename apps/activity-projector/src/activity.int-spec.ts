@@ -3,13 +3,13 @@ import type { DataSource } from 'typeorm';
 import { signDevToken } from '@cep/auth';
 import {
   buildEvent,
+  CredentialAccepted,
   CredentialDeliveryFailed,
   CredentialOffered,
   CredentialOfferExpired,
   newEventId,
   deadLetterTopic,
   TOPICS,
-  WalletCredentialClaimed,
   WalletCredentialReceived,
   type CredentialStateChangedData,
   type EventEnvelope,
@@ -25,7 +25,9 @@ import { expectEventually, newOrgId, startApp, testDataSource, testKafka, unique
  * same builder the producers use) published to the real Kafka topics (cep.credentials.v1 / cep.wallet.v1),
  * the real activity-projector process, PostgreSQL, and the real gateway process over HTTP.
  * (The issuer's expiry scheduler and the wallet app were not available when this was written, so their
- * events are published here with the exact contract types they emit.)
+ * events are published here with the exact contract types they emit: a verified claim is the issuer's
+ * `credential.accepted`; the wallet's own `wallet.credential-received` is published too, in the wallet's tenant,
+ * and must not change the issuer's activity.)
  */
 
 type Kind = 'offered' | 'received' | 'claimed' | 'expired' | 'failed';
@@ -45,7 +47,7 @@ const WALLET_ORG = 'wallet-tenant';
 const DEFS = {
   offered: CredentialOffered,
   received: WalletCredentialReceived,
-  claimed: WalletCredentialClaimed,
+  claimed: CredentialAccepted,
   expired: CredentialOfferExpired,
   failed: CredentialDeliveryFailed,
 } as const;
@@ -74,7 +76,7 @@ function ev(i: Issuance, kind: Kind, time: Date, extra: Partial<CredentialStateC
     ...(i.recipient.type === 'profile' ? { credentialUri: `uri:cred:${i.credentialId}` } : { inboxCredentialId: `inbox-${i.credentialId}` }),
     ...extra,
   };
-  const wallet = kind === 'received' || kind === 'claimed';
+  const wallet = kind === 'received';
   if (wallet) data.issuerOrganisationId = i.org;
   if (data.holderDid === undefined) delete data.holderDid;
   return buildEvent(DEFS[kind] as typeof CredentialOffered, data, {
@@ -232,8 +234,8 @@ describe('activity chains and stats (integration: Kafka â†’ activity-projector â
       ev(a1, 'offered', at(0)),
       ev(a2, 'offered', at(1)),
       ev(a3, 'offered', at(2)),
-      ev(p1, 'offered', at(3)), // profile offer: logged when it lands in the wallet
-      ev(p1, 'received', at(3)),
+      ev(p1, 'offered', at(3)), // profile offer: DELIVERED (the issuer delivers to the profile's wallet)
+      ev(p1, 'received', at(3)), // the wallet's receipt: the wallet tenant's history only
       ev(p1, 'claimed', at(9)),
       ev(x1, 'offered', at(4)),
       ev(x1, 'expired', at(4 + 30 * 24 * 60)),

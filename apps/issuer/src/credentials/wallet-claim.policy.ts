@@ -81,6 +81,7 @@ export class WalletClaimPolicy implements OnApplicationBootstrap, OnApplicationS
     if (event.type !== WalletCredentialClaimed.type && event.type !== WalletCredentialRejected.type) return 'ignored';
     const d = event.data as WalletCredentialEventData;
     const claimed = event.type === WalletCredentialClaimed.type;
+    if (!d.preAuthorizedCodeHash) return this.refused(event, 'refused:no_code');
     for (let attempt = 0; ; attempt++) {
       try {
         const outcome = await inTransaction(this.ds, async (tx): Promise<PolicyOutcome> => {
@@ -102,19 +103,21 @@ export class WalletClaimPolicy implements OnApplicationBootstrap, OnApplicationS
           await this.store.save([{ aggregate: agg, streamType: 'credential' }], undefined, tx);
           return claimed ? 'accepted' : 'rejected';
         });
-        if (outcome.startsWith('refused:')) {
-          this.log.warn('wallet claim refused: it does not prove the offer; nothing recorded for the issuer', {
-            eventId: event.id,
-            walletOrganisationId: event.organisationid,
-            credentialId: d.credentialId,
-            reason: outcome.slice('refused:'.length),
-          });
-        }
-        return outcome;
+        return outcome.startsWith('refused:') ? this.refused(event, outcome) : outcome;
       } catch (err) {
         if ((err instanceof ConcurrencyError || err instanceof DomainError) && attempt < 5) continue;
         throw err;
       }
     }
+  }
+
+  private refused(event: EventEnvelope, outcome: PolicyOutcome): PolicyOutcome {
+    this.log.warn('wallet claim refused: it does not prove the offer; nothing recorded for the issuer', {
+      eventId: event.id,
+      walletOrganisationId: event.organisationid,
+      credentialId: (event.data as WalletCredentialEventData).credentialId,
+      reason: outcome.slice('refused:'.length),
+    });
+    return outcome;
   }
 }
