@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { connectDatabase, loadConfig, PlatformConfig } from '@cep/platform';
+import { configureLogging, connectDatabase, loadConfig, Logger, PlatformConfig } from '@cep/platform';
 import { ALL_MIGRATIONS } from './migrations';
 
 export async function ensureDatabase(url: string): Promise<void> {
@@ -42,13 +42,16 @@ export async function migrate(databaseUrl: string, revert = false): Promise<stri
 }
 
 if (require.main === module) {
+  // The Job's output is the platform's JSON log line like every app's.
+  configureLogging({ app: 'migrate' });
+  const log = new Logger('migrate');
   const cfg = loadConfig(PlatformConfig);
   migrate(cfg.DATABASE_URL, process.argv.includes('--revert'))
     .then((names) => {
-      console.log(names.length ? `migrations applied: ${names.join(', ')}` : 'database is up to date');
+      log.info(names.length ? 'migrations applied' : 'database is up to date', { migrations: names });
     })
     .catch((err) => {
-      console.error('migration failed:', err.message);
+      log.error('migration failed', { error: err.message, code: err.code });
       process.exit(1);
     });
 }

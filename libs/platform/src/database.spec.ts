@@ -1,4 +1,5 @@
-import { dataSourceOptions, isTransientDbError } from './database';
+import { dataSourceOptions, isTransientDbError, TypeOrmLogger } from './database';
+import { configureLogging } from './logger';
 import { loadConfig } from './config';
 import { PlatformConfig } from './platform.config';
 
@@ -39,5 +40,22 @@ describe('dataSourceOptions', () => {
     expect(o.ssl).toEqual({ ca: 'PEM', rejectUnauthorized: true });
     expect(o.extra.statement_timeout).toBe(1500);
     expect((dataSourceOptions(loadConfig(PlatformConfig, {})) as Record<string, any>).ssl).toBe(false);
+  });
+});
+
+describe('TypeOrmLogger', () => {
+  it('writes TypeORM messages as platform lines without the query parameters (claim values)', () => {
+    const lines: Record<string, unknown>[] = [];
+    configureLogging({ app: 'spec', level: 'debug', destination: { write: (s: string) => void lines.push(JSON.parse(s)) } });
+    const o = dataSourceOptions(loadConfig(PlatformConfig, {})) as Record<string, any>;
+    expect(o.logger).toBeInstanceOf(TypeOrmLogger);
+    const err = Object.assign(new Error('column "s_cn" of relation "entries" does not exist'), { code: '42703' });
+    o.logger.logQueryError(err, 'INSERT INTO history.entries (id, s_cv)\n  SELECT * FROM x WHERE a = $1', ['RP-12345-claim']);
+    o.logger.logQuerySlow(1500, 'SELECT $1', ['RP-12345-claim']);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'debug', logger: 'typeorm', msg: 'query failed', code: '42703', query: 'INSERT INTO history.entries (id, s_cv) SELECT * FROM x WHERE a = $1' }),
+      expect.objectContaining({ level: 'warn', logger: 'typeorm', msg: 'slow query', durationMs: 1500 }),
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('RP-12345-claim');
   });
 });

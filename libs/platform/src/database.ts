@@ -1,5 +1,34 @@
-import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
+import { DataSource, type DataSourceOptions, type Logger as TypeOrmLoggerInterface, type MigrationInterface } from 'typeorm';
+import { Logger } from './logger';
 import type { PlatformConfig } from './platform.config';
+
+/**
+ * TypeORM's messages as platform log lines (TypeORM's own logger prints plain text with the query parameters, i.e.
+ * claim values). Never the parameters; the SQL text shortened. A failed query is debug: the caller logs (or
+ * answers) the error with its context, so this only adds the statement when LOG_LEVEL=debug.
+ */
+export class TypeOrmLogger implements TypeOrmLoggerInterface {
+  private readonly out = new Logger('typeorm');
+  private static sql(query: string): string {
+    return query.replace(/\s+/g, ' ').trim().slice(0, 300);
+  }
+  logQuery(): void {}
+  logQueryError(error: string | Error, query: string): void {
+    const e = error as { message?: string; code?: string };
+    this.out.debug('query failed', { error: typeof error === 'string' ? error : e.message, code: e.code, query: TypeOrmLogger.sql(query) });
+  }
+  logQuerySlow(time: number, query: string): void {
+    this.out.warn('slow query', { durationMs: time, query: TypeOrmLogger.sql(query) });
+  }
+  logSchemaBuild(): void {}
+  logMigration(message: string): void {
+    this.out.info(message);
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.out.warn(String(message));
+    else this.out.debug(String(message));
+  }
+}
 
 export type DatabaseConfig = Pick<
   PlatformConfig,
@@ -23,7 +52,8 @@ export function dataSourceOptions(
     migrationsRun: false,
     migrations: extra.migrations ?? [],
     migrationsTableName: 'cep_migrations',
-    logging: ['error'],
+    logging: ['error', 'warn'],
+    logger: new TypeOrmLogger(),
     applicationName: extra.applicationName,
     extra: {
       max: cfg.DATABASE_POOL_MAX,
