@@ -263,8 +263,54 @@ export async function cloneSchema(ds: DataSource, from: string, to: string, copy
       [from],
     );
     for (const tg of triggers) await m.query(rewriteSchema(tg.def, from, to));
+    await copySecurity(m, from, to, tables.map(({ t }) => t));
     for (const t of copyData) await m.query(`INSERT INTO ${ident(to)}.${ident(t)} SELECT * FROM ${ident(from)}.${ident(t)}`);
   });
+}
+
+/**
+ * What `LIKE ... INCLUDING ALL` leaves out and the gateway relies on: the schema's and tables' grants (the
+ * gateway role's USAGE and SELECT), row-level security (enabled / forced) and the RLS policies. Without them a
+ * rebuilt read model would, after the swap, refuse the gateway (no grant) or drop the second wall (no policy).
+ */
+export async function copySecurity(m: { query(sql: string, params?: unknown[]): Promise<any> }, from: string, to: string, tables: readonly string[]): Promise<void> {
+  const grantee = (g: string | null) => (g === null ? 'PUBLIC' : ident(g));
+  const schemaGrants: { grantee: string | null; privilege: string }[] = await m.query(
+    `SELECT r.rolname AS grantee, a.privilege_type AS privilege
+     FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+     WHERE n.nspname = $1 AND a.grantee <> n.nspowner`,
+    [from],
+  );
+  for (const g of schemaGrants) await m.query(`GRANT ${g.privilege} ON SCHEMA ${ident(to)} TO ${grantee(g.grantee)}`);
+  for (const t of tables) {
+    const [rel]: { rls: boolean; force: boolean }[] = await m.query(
+      `SELECT c.relrowsecurity AS rls, c.relforcerowsecurity AS force FROM pg_class c WHERE c.oid = $1::regclass`,
+      [`${ident(from)}.${ident(t)}`],
+    );
+    const target = `${ident(to)}.${ident(t)}`;
+    if (rel?.rls) await m.query(`ALTER TABLE ${target} ENABLE ROW LEVEL SECURITY`);
+    if (rel?.force) await m.query(`ALTER TABLE ${target} FORCE ROW LEVEL SECURITY`);
+    const grants: { grantee: string | null; privilege: string }[] = await m.query(
+      `SELECT r.rolname AS grantee, a.privilege_type AS privilege
+       FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+       WHERE c.oid = $1::regclass AND a.grantee <> c.relowner`,
+      [`${ident(from)}.${ident(t)}`],
+    );
+    for (const g of grants) await m.query(`GRANT ${g.privilege} ON ${target} TO ${grantee(g.grantee)}`);
+    const policies: { name: string; permissive: string; roles: string[]; cmd: string; qual: string | null; check: string | null }[] = await m.query(
+      `SELECT policyname AS name, permissive, roles::text[] AS roles, cmd, qual, with_check AS check FROM pg_policies
+       WHERE schemaname = $1 AND tablename = $2 ORDER BY policyname`,
+      [from, t],
+    );
+    for (const p of policies) {
+      const roles = p.roles.map((r) => (r === 'public' ? 'PUBLIC' : ident(r))).join(', ');
+      await m.query(
+        `CREATE POLICY ${ident(p.name)} ON ${target} AS ${p.permissive} FOR ${p.cmd} TO ${roles}` +
+          (p.qual !== null ? ` USING (${rewriteSchema(p.qual, from, to)})` : '') +
+          (p.check !== null ? ` WITH CHECK (${rewriteSchema(p.check, from, to)})` : ''),
+      );
+    }
+  }
 }
 
 /** Rewrites every `<from>.` qualifier of a statement to `<to>.` (quoted or not). */

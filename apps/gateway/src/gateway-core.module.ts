@@ -11,6 +11,7 @@ import {
   METRICS_REGISTRY,
   metricsRegistryProvider,
   SystemClock,
+  TenantDatabase,
 } from '@cep/platform';
 import { GatewayConfig } from './gateway.config';
 
@@ -22,11 +23,17 @@ import { GatewayConfig } from './gateway.config';
   providers: [
     { provide: APP_CONFIG, useFactory: () => loadConfig(GatewayConfig) },
     ...databaseProviders('gateway'),
+    // The one way the read-model query services reach PostgreSQL: a tenant transaction per call (RLS).
+    {
+      provide: TenantDatabase,
+      inject: [DataSource, APP_CONFIG],
+      useFactory: (ds: DataSource, cfg: GatewayConfig) => new TenantDatabase(ds, { rls: cfg.GATEWAY_RLS === 'on', role: cfg.GATEWAY_DB_ROLE }),
+    },
     { provide: Clock, useClass: SystemClock },
     metricsRegistryProvider,
     tokenVerifierProvider,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [APP_CONFIG, DataSource, Clock, METRICS_REGISTRY, TokenVerifier, HealthModule],
+  exports: [APP_CONFIG, DataSource, TenantDatabase, Clock, METRICS_REGISTRY, TokenVerifier, HealthModule],
 })
 export class GatewayCoreModule {}

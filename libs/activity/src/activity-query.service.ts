@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { TenantDatabase, type SqlQueryable } from '@cep/platform';
 import { decodeCursor, encodeCursor, type PollCursor } from './activity-cursor';
 import { ActivityError } from './activity.errors';
 import { grainOf, MONTHLY_GRAIN_OFFSET, type ActivityEventType } from './activity.projection';
@@ -146,10 +147,15 @@ function toRecord(r: any): CredentialActivity {
 /** Reads the activity read model; every query is scoped to the caller's organisation. */
 export class ActivityQueryService {
   /** `exactTtcMax`: above this many claimed issuances, time-to-claim comes from the histogram (tests set 0). */
+  private readonly db: TenantDatabase;
+
+  /** Every read runs in the caller's tenant transaction (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
   constructor(
-    private readonly ds: DataSource,
+    db: TenantDatabase | DataSource,
     private readonly opts: { exactTtcMax?: number } = {},
-  ) {}
+  ) {
+    this.db = TenantDatabase.of(db);
+  }
 
   async list(q: ActivityListQuery): Promise<ActivityPage> {
     if (q.startDate && q.endDate && Date.parse(q.startDate) > Date.parse(q.endDate)) throw ActivityError.invalidRange(q.startDate, q.endDate);
@@ -161,10 +167,12 @@ export class ActivityQueryService {
       where.push(`(ts, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(q.limit + 1);
-    const rows: any[] = await this.ds.query(
-      `SELECT ${RECORD_COLUMNS}, ${TS_KEY} AS ts_key FROM activity.records
-       WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT $${params.length}`,
-      params,
+    const rows: any[] = await this.db.run(q.organisationId, (db) =>
+      db.query(
+        `SELECT ${RECORD_COLUMNS}, ${TS_KEY} AS ts_key FROM activity.records
+         WHERE ${where.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT $${params.length}`,
+        params,
+      ),
     );
     const hasMore = rows.length > q.limit;
     const page = hasMore ? rows.slice(0, q.limit) : rows;
@@ -186,10 +194,12 @@ export class ActivityQueryService {
     params.push(after.n);
     where.push(`position > $${params.length}::bigint`);
     params.push(q.limit + 1);
-    const rows: any[] = await this.ds.query(
-      `SELECT ${RECORD_COLUMNS}, position::text AS pos FROM activity.records
-       WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.length}`,
-      params,
+    const rows: any[] = await this.db.run(q.organisationId, (db) =>
+      db.query(
+        `SELECT ${RECORD_COLUMNS}, position::text AS pos FROM activity.records
+         WHERE ${where.join(' AND ')} ORDER BY position LIMIT $${params.length}`,
+        params,
+      ),
     );
     const hasMore = rows.length > q.limit;
     const page = hasMore ? rows.slice(0, q.limit) : rows;
@@ -236,31 +246,33 @@ export class ActivityQueryService {
        FROM ${from} WHERE ${where}`;
     const parts = [counters('c', 'activity.stats_counters', s.counterWhere)];
     for (const edge of s.edges) parts.push(counters('e', 'activity.activities', `${s.activityWhere} AND ${edge}`));
-    const rows: any[] = await this.ds.query(`WITH ${s.bounds} ${parts.join(' UNION ALL ')}`, s.params);
-    const n = (k: string) => rows.reduce((acc, r) => acc + Number(r[k] ?? 0), 0);
-    const created = n('created');
-    const delivered = n('delivered');
-    const claimed = n('claimed');
-    const ttcCount = n('ttc_count');
-    return {
-      total: n('total'),
-      totalEvents: n('events'),
-      created,
-      delivered,
-      claimed,
-      expired: n('expired'),
-      failed: n('failed'),
-      claimRate: claimRate(created, delivered, claimed),
-      timeToClaim: { count: ttcCount, ...(await this.timeToClaim(s, ttcCount)) },
-    };
+    return this.db.run(q.organisationId, async (db) => {
+      const rows: any[] = await db.query(`WITH ${s.bounds} ${parts.join(' UNION ALL ')}`, s.params);
+      const n = (k: string) => rows.reduce((acc, r) => acc + Number(r[k] ?? 0), 0);
+      const created = n('created');
+      const delivered = n('delivered');
+      const claimed = n('claimed');
+      const ttcCount = n('ttc_count');
+      return {
+        total: n('total'),
+        totalEvents: n('events'),
+        created,
+        delivered,
+        claimed,
+        expired: n('expired'),
+        failed: n('failed'),
+        claimRate: claimRate(created, delivered, claimed),
+        timeToClaim: { count: ttcCount, ...(await this.timeToClaim(db, s, ttcCount)) },
+      };
+    });
   }
 
-  private async timeToClaim(s: StatsSql, count: number): Promise<{ medianMs: number | null; p90Ms: number | null }> {
+  private async timeToClaim(db: SqlQueryable, s: StatsSql, count: number): Promise<{ medianMs: number | null; p90Ms: number | null }> {
     if (count === 0) return { medianMs: null, p90Ms: null };
     const ttc = `extract(epoch FROM claimed_at - sent_at) * 1000`;
     const claimedOnly = `sent_at IS NOT NULL AND claimed_at IS NOT NULL`;
     if (count <= (this.opts.exactTtcMax ?? EXACT_TTC_MAX)) {
-      const [r] = await this.ds.query(
+      const [r] = await db.query(
         `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ${ttc}) AS median, percentile_cont(0.9) WITHIN GROUP (ORDER BY ${ttc}) AS p90
          FROM activity.activities WHERE ${s.activityWhere} AND ${claimedOnly}${s.rangeWhere ? ` AND ${s.rangeWhere}` : ''}`,
         s.params,
@@ -280,7 +292,7 @@ export class ActivityQueryService {
     for (const edge of s.edges) {
       parts.push(`SELECT activity.ttc_bucket(${ttc}) AS bucket, count(*) AS n FROM activity.activities WHERE ${s.activityWhere} AND ${claimedOnly} AND ${edge} GROUP BY 1`);
     }
-    const rows: { bucket: number; n: string }[] = await this.ds.query(
+    const rows: { bucket: number; n: string }[] = await db.query(
       `WITH ${s.bounds}, ${months} SELECT bucket, sum(n)::bigint AS n FROM (${parts.join(' UNION ALL ')}) h GROUP BY bucket ORDER BY bucket`,
       s.params,
     );
@@ -331,22 +343,21 @@ export class ActivityQueryService {
 
   /** The latest event of an issuance; 404 when it does not exist or belongs to another organisation. */
   async get(organisationId: string, activityId: string): Promise<CredentialActivity> {
-    const rows: any[] = await this.ds.query(
+    const rows: any[] = await this.db.run(organisationId, (db) => db.query(
       `SELECT r.id, r.activity_id, r.event_type, r.ts, r.actor_profile_id, r.recipient_type, r.recipient_identifier, r.boost_uri,
               r.credential_uri, r.inbox_credential_id, r.integration_id, r.source, r.metadata
        FROM activity.activities a JOIN activity.records r ON r.id = a.latest_event_id
        WHERE a.activity_id = $1 AND a.organisation_id = $2`,
       [activityId, organisationId],
-    );
+    ));
     if (!rows.length) throw ActivityError.notFound(activityId);
     return toRecord(rows[0]);
   }
 
   /** Every event of an issuance, oldest first (by event time, then id). */
   async chain(organisationId: string, activityId: string): Promise<CredentialActivity[]> {
-    const rows: any[] = await this.ds.query(
-      `SELECT ${RECORD_COLUMNS} FROM activity.records WHERE activity_id = $1 AND organisation_id = $2 ORDER BY ts, id`,
-      [activityId, organisationId],
+    const rows: any[] = await this.db.run(organisationId, (db) =>
+      db.query(`SELECT ${RECORD_COLUMNS} FROM activity.records WHERE activity_id = $1 AND organisation_id = $2 ORDER BY ts, id`, [activityId, organisationId]),
     );
     if (!rows.length) throw ActivityError.notFound(activityId);
     return rows.map(toRecord);

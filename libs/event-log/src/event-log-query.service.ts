@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { TenantDatabase, type SqlQueryable } from '@cep/platform';
 import type { PublishedSessionEvent } from '@cep/contracts';
 import { decodeCursor, encodeCursor } from './event-log-cursor';
 import { EventLogError, EventLogErrorCode } from './event-log.errors';
@@ -36,7 +37,12 @@ const toEvent = (published: Record<string, unknown>) => inPublishedOrder(publish
 
 /** Reads the event log; every method is scoped to the caller's organisation. */
 export class EventLogQueryService {
-  constructor(private readonly ds: DataSource) {}
+  private readonly db: TenantDatabase;
+
+  /** Every read runs in the caller's tenant transaction (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
+  constructor(db: TenantDatabase | DataSource) {
+    this.db = TenantDatabase.of(db);
+  }
 
   /** Newest first (timestamp, then `_id`), keyset-paginated. */
   async query(organisationId: string, filter: EventLogFilter, opts: { limit: number; cursor?: string }): Promise<EventLogPage> {
@@ -49,9 +55,8 @@ export class EventLogQueryService {
       sql += ` AND (ts_ms, event_id) < ($${params.length - 1}::bigint, $${params.length}::uuid)`;
     }
     params.push(opts.limit + 1);
-    const rows: { published: Record<string, unknown> }[] = await this.ds.query(
-      `SELECT published FROM event_log.events WHERE ${sql} ORDER BY ts_ms DESC, event_id DESC LIMIT $${params.length}`,
-      params,
+    const rows: { published: Record<string, unknown> }[] = await this.db.run(organisationId, (db) =>
+      db.query(`SELECT published FROM event_log.events WHERE ${sql} ORDER BY ts_ms DESC, event_id DESC LIMIT $${params.length}`, params),
     );
     const more = rows.length > opts.limit;
     const items = rows.slice(0, opts.limit).map((r) => toEvent(r.published));
@@ -70,34 +75,49 @@ export class EventLogQueryService {
       params.push(limit);
       lim = ` LIMIT $${params.length}`;
     }
-    const rows: { _id: string | null; count: string }[] = await this.ds.query(
-      `SELECT ${expr} AS "_id", count(*) AS count FROM event_log.events WHERE ${where}
-       GROUP BY 1 ORDER BY 2 DESC, 1 ASC NULLS LAST${lim}`,
-      params,
+    const rows: { _id: string | null; count: string }[] = await this.db.run(organisationId, (db) =>
+      db.query(
+        `SELECT ${expr} AS "_id", count(*) AS count FROM event_log.events WHERE ${where}
+         GROUP BY 1 ORDER BY 2 DESC, 1 ASC NULLS LAST${lim}`,
+        params,
+      ),
     );
     return rows.map((r) => ({ _id: r._id, count: Number(r.count) }));
   }
 
-  /** Highest sequence number committed so far (0 when empty): where a stream without `Last-Event-ID` starts. */
-  async headSeq(): Promise<bigint> {
-    const [{ m }] = await this.ds.query(`SELECT coalesce(max(seq), 0)::text AS m FROM event_log.events`);
+  /**
+   * Highest sequence number of the organisation's committed events (0 when none): where its stream without
+   * `Last-Event-ID` starts. Per organisation, so a stream never reveals how much other tenants wrote.
+   */
+  async headSeq(organisationId: string): Promise<bigint> {
+    return this.db.run(organisationId, (db) => this.headSeqIn(db, organisationId));
+  }
+
+  private async headSeqIn(db: SqlQueryable, organisationId: string): Promise<bigint> {
+    const [{ m }] = await db.query(`SELECT coalesce(max(seq), 0)::text AS m FROM event_log.events WHERE organisation_id = $1`, [organisationId]);
     return BigInt(m);
   }
 
   /** The organisation's matching events with `seq > after`, in `seq` (commit) order. */
   async readAfter(organisationId: string, filter: EventLogFilter, after: bigint, limit: number): Promise<StreamPage> {
-    // The head first: everything at or below it is final (single writer in commit order), so rows
-    // committed between the two statements are simply left for the next read.
-    const head = await this.headSeq();
-    if (head <= after) return { events: [], scannedTo: after };
+    // The organisation's head first: every row of it at or below the head is final (single writer in commit
+    // order, so no row with a smaller seq can commit later), and rows committed between the two statements are
+    // simply left for the next read. One tenant transaction per page (never one for the whole stream).
     const { where, params } = filterSql(organisationId, filter);
-    params.push(after.toString(), head.toString(), limit);
-    const n = params.length;
-    const rows: { seq: string; published: Record<string, unknown> }[] = await this.ds.query(
-      `SELECT seq::text AS seq, published FROM event_log.events
-       WHERE ${where} AND seq > $${n - 2}::bigint AND seq <= $${n - 1}::bigint ORDER BY seq LIMIT $${n}`,
-      params,
-    );
+    const read = await this.db.run(organisationId, async (db) => {
+      const head = await this.headSeqIn(db, organisationId);
+      if (head <= after) return { head, rows: [] };
+      params.push(after.toString(), head.toString(), limit);
+      const n = params.length;
+      const rows: { seq: string; published: Record<string, unknown> }[] = await db.query(
+        `SELECT seq::text AS seq, published FROM event_log.events
+         WHERE ${where} AND seq > $${n - 2}::bigint AND seq <= $${n - 1}::bigint ORDER BY seq LIMIT $${n}`,
+        params,
+      );
+      return { head, rows };
+    });
+    const { head, rows } = read;
+    if (head <= after) return { events: [], scannedTo: after };
     const events = rows.map((r) => ({ seq: BigInt(r.seq), event: toEvent(r.published) }));
     const scannedTo = events.length === limit ? events[events.length - 1].seq : head;
     return { events, scannedTo };

@@ -52,7 +52,7 @@ describe('event-log store (PostgreSQL)', () => {
 
   it('assigns seq in commit order: a writer that starts while another is uncommitted waits, and readers never see a gap filled late', async () => {
     const org = newOrgId();
-    const start = await svc.headSeq();
+    const start = await svc.headSeq(org);
     const t1 = ds.createQueryRunner();
     const t2 = ds.createQueryRunner();
     await t1.connect();

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { TenantDatabase, type SqlQueryable } from '@cep/platform';
 import { decodeCursor, encodeCursor, filterHash, type HistoryCursor } from './history-cursor';
 import { HistoryError } from './history.errors';
 import {
@@ -138,11 +139,11 @@ const dayStart = (d: Date) => new Date(Math.floor(d.getTime() / DAY_MS) * DAY_MS
  */
 export class HistoryQueryService {
   private readonly searchCountCap: number;
+  private readonly db: TenantDatabase;
 
-  constructor(
-    private readonly ds: DataSource,
-    opts: { searchCountCap?: number } = {},
-  ) {
+  /** Every read runs in the caller's tenant transaction (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
+  constructor(db: TenantDatabase | DataSource, opts: { searchCountCap?: number } = {}) {
+    this.db = TenantDatabase.of(db);
     this.searchCountCap = opts.searchCountCap ?? SEARCH_COUNT_CAP;
   }
 
@@ -170,18 +171,18 @@ export class HistoryQueryService {
     if (opts.extra) q.where.push(opts.extra(q));
   }
 
-  private async exactCount(f: HistoryFilter, opts: CountOpts = {}): Promise<number> {
+  private async exactCount(db: SqlQueryable, f: HistoryFilter, opts: CountOpts = {}): Promise<number> {
     const q = new Sql();
     this.filterSql(f, q, opts);
-    const [{ n }] = await this.ds.query(`SELECT count(*)::bigint AS n FROM history.entries WHERE ${q.where.join(' AND ')}`, q.params);
+    const [{ n }] = await db.query(`SELECT count(*)::bigint AS n FROM history.entries WHERE ${q.where.join(' AND ')}`, q.params);
     return Number(n);
   }
 
   /** Count of a text search, exact up to `cap` (then `cap + 1` means "more"): bounded by the LIMIT. */
-  private async cappedCount(f: HistoryFilter, cap: number): Promise<number> {
+  private async cappedCount(db: SqlQueryable, f: HistoryFilter, cap: number): Promise<number> {
     const q = new Sql();
     this.filterSql(f, q);
-    const [{ n }] = await this.ds.query(
+    const [{ n }] = await db.query(
       `SELECT count(*)::bigint AS n FROM (SELECT 1 FROM history.entries WHERE ${q.where.join(' AND ')} LIMIT ${cap + 1}) AS t`,
       q.params,
     );
@@ -194,6 +195,7 @@ export class HistoryQueryService {
    * counter rows and the edge counts (the relation counters: the related id, and not the entity itself).
    */
   private async countByDays(
+    db: SqlQueryable,
     f: HistoryFilter,
     table: 'history.counts' | 'history.related_counts',
     counterWhere: (q: Sql) => string[],
@@ -204,7 +206,7 @@ export class HistoryQueryService {
     // whole days: [firstFull, lastExcl)
     const firstFull = from ? (dayStart(from).getTime() === from.getTime() ? from : new Date(dayStart(from).getTime() + DAY_MS)) : undefined;
     const lastExcl = to ? dayStart(to) : undefined;
-    if (firstFull && lastExcl && firstFull.getTime() >= lastExcl.getTime()) return this.exactCount(edge.filter, { extra: edge.extra });
+    if (firstFull && lastExcl && firstFull.getTime() >= lastExcl.getTime()) return this.exactCount(db, edge.filter, { extra: edge.extra });
 
     const q = new Sql();
     q.where.push(`organisation_id = ${q.p(f.organisationId)}`, ...counterWhere(q));
@@ -214,12 +216,12 @@ export class HistoryQueryService {
     anyOf('action', f.actions);
     anyOf('entity_type', f.entityTypes);
     anyOf('source', f.sources);
-    const [{ n }] = await this.ds.query(`SELECT coalesce(sum(n), 0)::bigint AS n FROM ${table} WHERE ${q.where.join(' AND ')}`, q.params);
+    const [{ n }] = await db.query(`SELECT coalesce(sum(n), 0)::bigint AS n FROM ${table} WHERE ${q.where.join(' AND ')}`, q.params);
     let total = Number(n);
     if (from && firstFull && firstFull.getTime() !== from.getTime()) {
-      total += await this.exactCount(edge.filter, { from, to: firstFull, toExclusive: true, extra: edge.extra });
+      total += await this.exactCount(db, edge.filter, { from, to: firstFull, toExclusive: true, extra: edge.extra });
     }
-    if (to && lastExcl) total += await this.exactCount(edge.filter, { from: lastExcl, to, extra: edge.extra });
+    if (to && lastExcl) total += await this.exactCount(db, edge.filter, { from: lastExcl, to, extra: edge.extra });
     return total;
   }
 
@@ -232,28 +234,36 @@ export class HistoryQueryService {
    * - entity ids, several relation ids: exact count (selective through the entity index / GIN intersection).
    */
   async count(f: HistoryFilter): Promise<number> {
-    if (f.searchText) return this.exactCount(f);
+    return this.db.run(f.organisationId, (db) => this.countIn(db, f));
+  }
+
+  private async countIn(db: SqlQueryable, f: HistoryFilter): Promise<number> {
+    if (f.searchText) return this.exactCount(db, f);
     const related = [...new Set(f.relatedIds ?? [])];
     if (!f.entityIds?.length && !related.length) {
-      return this.countByDays(f, 'history.counts', () => [], { filter: f });
+      return this.countByDays(db, f, 'history.counts', () => [], { filter: f });
     }
     if (!f.entityIds?.length && related.length === 1) {
       const id = related[0];
-      const own = await this.exactCount({ ...f, relatedIds: undefined, entityIds: [id] });
-      const others = await this.countByDays(f, 'history.related_counts', (q) => [`related_id = ${q.p(id)}::uuid`], {
+      const own = await this.exactCount(db, { ...f, relatedIds: undefined, entityIds: [id] });
+      const others = await this.countByDays(db, f, 'history.related_counts', (q) => [`related_id = ${q.p(id)}::uuid`], {
         filter: f,
         extra: (q) => `entity_id <> ${q.p(id)}::uuid`,
       });
       return own + others;
     }
-    return this.exactCount(f);
+    return this.exactCount(db, f);
   }
 
   /** totalItems and whether it is capped (text searches only). */
   async countWithCap(f: HistoryFilter): Promise<{ totalItems: number; capped: boolean }> {
-    if (!f.searchText) return { totalItems: await this.count(f), capped: false };
+    return this.db.run(f.organisationId, (db) => this.countWithCapIn(db, f));
+  }
+
+  private async countWithCapIn(db: SqlQueryable, f: HistoryFilter): Promise<{ totalItems: number; capped: boolean }> {
+    if (!f.searchText) return { totalItems: await this.countIn(db, f), capped: false };
     const cap = this.searchCountCap;
-    const n = await this.cappedCount(f, cap);
+    const n = await this.cappedCount(db, f, cap);
     return n > cap ? { totalItems: cap, capped: true } : { totalItems: n, capped: false };
   }
 
@@ -312,7 +322,10 @@ export class HistoryQueryService {
     const off = q.p(offset);
     const sqlText = `SELECT ${LIST_COLUMNS} FROM history.entries WHERE ${q.where.join(' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${off}`;
 
-    const [rows, { totalItems, capped }] = await Promise.all([this.ds.query(sqlText, q.params) as Promise<Row[]>, this.countWithCap(filter)]);
+    // One tenant transaction for the page and its count (the statements run one after another on its connection).
+    const [rows, { totalItems, capped }] = await this.db.run(query.organisationId, (db) =>
+      Promise.all([db.query(sqlText, q.params) as Promise<Row[]>, this.countWithCapIn(db, filter)]),
+    );
     const more = rows.length > query.pageSize;
     const page = more ? rows.slice(0, query.pageSize) : rows;
     const last = page[page.length - 1];
@@ -349,18 +362,16 @@ export class HistoryQueryService {
 
   /** One entry with its metadata; throws NOT_FOUND for unknown ids and for other organisations' entries. */
   async get(organisationId: string, id: string): Promise<HistoryDetail> {
-    const rows: Row[] = await this.ds.query(
-      `SELECT ${LIST_COLUMNS}, metadata FROM history.entries WHERE id = $1 AND organisation_id = $2`,
-      [id, organisationId],
+    const rows: Row[] = await this.db.run(organisationId, (db) =>
+      db.query(`SELECT ${LIST_COLUMNS}, metadata FROM history.entries WHERE id = $1 AND organisation_id = $2`, [id, organisationId]),
     );
     if (!rows.length) throw HistoryError.notFound(id);
     return { ...toItem(rows[0]), metadata: rows[0].metadata ?? {} };
   }
 
   async freshness(now: Date): Promise<HistoryFreshness> {
-    const rows: { newest_event_time: Date | null }[] = await this.ds.query(
-      `SELECT newest_event_time FROM projection.state WHERE projection = 'history'`,
-    );
+    // projection.state is not tenant data (no RLS): read outside the tenant transaction.
+    const rows: { newest_event_time: Date | null }[] = await this.db.query(`SELECT newest_event_time FROM projection.state WHERE projection = 'history'`);
     const newest = rows[0]?.newest_event_time ? new Date(rows[0].newest_event_time) : null;
     return { newestEventTime: newest, lagMs: newest ? Math.max(0, now.getTime() - newest.getTime()) : null };
   }

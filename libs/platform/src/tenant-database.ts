@@ -12,7 +12,6 @@ export const GATEWAY_DB_ROLE = 'cep_gateway';
 
 /** What the query services run their SQL against: rows in, rows out (the shape of `DataSource.query` for a SELECT). */
 export interface SqlQueryable {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query(sql: string, params?: unknown[]): Promise<any>;
 }
 
@@ -93,7 +92,6 @@ export class TenantDatabase {
    * A statement that reads no tenant table (`projection.state`, `SELECT 1`): straight on the pool, as the
    * connection's role, no organisation. Never use it for a read-model table: under RLS it answers zero rows there.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async query(sql: string, params?: unknown[]): Promise<any> {
     return (await this.pool.query(sql, params)).rows;
   }

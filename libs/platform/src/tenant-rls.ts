@@ -7,7 +7,6 @@ export const TENANT_POLICY = 'tenant_isolation';
 export const TENANT_POLICY_USING = `organisation_id = current_setting('${TENANT_SETTING}', true)`;
 
 interface Sql {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query(sql: string, params?: unknown[]): Promise<any>;
 }
 

@@ -1,7 +1,8 @@
 import { ReportCursorCodec, type ReportCursorPosition } from './report-cursor';
 import { ReportError, type ReportErrorDetail } from './report.errors';
 import { REPORT_LIMITS, REPORT_PROFILES, type ReportEntry, type ReportOperation, type ReportPage } from './report.model';
-import type { SqlRunner } from './report.projection';
+import type { DataSource } from 'typeorm';
+import { TenantDatabase } from '@cep/platform';
 import {
   isIanaZone,
   isoDate,
@@ -148,11 +149,11 @@ const MAX_KS_PER_DAY = 3;
  */
 export class ReportQueryService {
   private readonly codec: ReportCursorCodec;
+  private readonly db: TenantDatabase;
 
-  constructor(
-    private readonly db: SqlRunner,
-    opts: { cursorSecret: string },
-  ) {
+  /** Every read runs in the caller's tenant transaction (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
+  constructor(db: TenantDatabase | DataSource, opts: { cursorSecret: string }) {
+    this.db = TenantDatabase.of(db);
     this.codec = new ReportCursorCodec(opts.cursorSecret);
   }
 
@@ -201,15 +202,17 @@ export class ReportQueryService {
       })
       .join(',\n         ');
     // One row per series, its days as parallel arrays (far cheaper to ship and parse than a row per day).
-    const rows: SeriesRow[] = await this.db.query(
-      `SELECT r.operation, r.profile, r.credential_type,
+    const rows: SeriesRow[] = await this.db.run(q.organisationId, (db) =>
+      db.query(
+        `SELECT r.operation, r.profile, r.credential_type,
          array_agg(r.day - $2::date) AS i,
          array_agg(r.cum[96]::float8) AS total,
          ${kColumns}
        FROM reports.daily_counts r
        WHERE r.organisation_id = $1 AND r.day >= $2::date AND r.day <= $3::date AND r.profile = ANY($4::text[])
        GROUP BY r.operation, r.profile, r.credential_type`,
-      params,
+        params,
+      ),
     );
 
     // One series per (operation, profile, credential type): UTC day index -> total and cum[k].

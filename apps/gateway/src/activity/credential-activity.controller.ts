@@ -1,12 +1,11 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { ActivityQueryService } from '@cep/activity';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
 import { ActivityIdParamDto } from './activity-id-param.dto';
 import { ActivityListQueryDto } from './activity-list-query.dto';
 import { ActivityStatsQueryDto } from './activity-stats-query.dto';
-import { ApiErrors, ApiQueryFrom, validationFailed } from '@cep/platform';
+import { ApiErrors, ApiQueryFrom, TenantDatabase, validationFailed } from '@cep/platform';
 import { ActivityPageDto, ActivityStatsDto, CredentialActivityDto } from './activity-response.dto';
 import { mapActivityChain, mapActivityPage, mapActivityStats, mapCredentialActivity } from './activity.mapper';
 
@@ -20,8 +19,8 @@ import { mapActivityChain, mapActivityPage, mapActivityStats, mapCredentialActiv
 export class CredentialActivityController {
   private readonly service: ActivityQueryService;
 
-  constructor(@Inject(DataSource) ds: DataSource) {
-    this.service = new ActivityQueryService(ds);
+  constructor(@Inject(TenantDatabase) db: TenantDatabase) {
+    this.service = new ActivityQueryService(db);
   }
 
   @Get()

@@ -1,9 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
 import { EventLogQueryService } from '@cep/event-log';
-import { ApiErrors, ApiQueryFrom, validationFailed } from '@cep/platform';
+import { ApiErrors, ApiQueryFrom, TenantDatabase, validationFailed } from '@cep/platform';
 import { assertSameOrganisation } from '../common/tenant';
 import { EventQueryBodyDto, EventQueryParamsDto, toEventLogFilter } from './event-filter.dto';
 import { EventLogGroupDto, EventLogPageDto, VERIFICATION_EVENT_EXAMPLE } from './event-log-response.dto';
@@ -18,8 +17,8 @@ export const DEFAULT_EVENT_QUERY_LIMIT = 100;
 export class EventLogQueryController {
   private readonly service: EventLogQueryService;
 
-  constructor(@Inject(DataSource) ds: DataSource) {
-    this.service = new EventLogQueryService(ds);
+  constructor(@Inject(TenantDatabase) db: TenantDatabase) {
+    this.service = new EventLogQueryService(db);
   }
 
   @Post('query')

@@ -1,9 +1,8 @@
 import { Inject, Injectable, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { EventLogQueryService, type EventLogFilter } from '@cep/event-log';
-import { errorFields, Logger, METRICS_REGISTRY } from '@cep/platform';
+import { errorFields, Logger, METRICS_REGISTRY, TenantDatabase } from '@cep/platform';
 import { EventLogListener } from './event-log-listener.service';
 import { EventStreamConfig } from './event-stream.config';
 
@@ -32,12 +31,12 @@ export class EventLogStreamService implements OnModuleDestroy {
   private readonly sent: Counter;
 
   constructor(
-    @Inject(DataSource) ds: DataSource,
+    @Inject(TenantDatabase) db: TenantDatabase,
     private readonly listener: EventLogListener,
     @Inject(EVENT_STREAM_CONFIG) private readonly cfg: EventStreamConfig,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
-    this.query = new EventLogQueryService(ds);
+    this.query = new EventLogQueryService(db);
     this.clients = new Gauge({ name: 'cep_event_stream_clients', help: 'Open event-log SSE streams', registers: [registry] });
     this.sent = new Counter({ name: 'cep_event_stream_events_sent_total', help: 'Events written to event-log SSE streams', registers: [registry] });
     // The cap, so that saturation (clients / max) can be alerted on per pod.
@@ -51,7 +50,7 @@ export class EventLogStreamService implements OnModuleDestroy {
     if (this.open.size >= this.cfg.EVENT_STREAM_MAX_CLIENTS) throw new ServiceUnavailableException('too many open event streams; retry later');
     // The position is fixed before the headers go out: anything committed after the client sees the
     // response open is delivered.
-    const position = r.after ?? (await this.query.headSeq());
+    const position = r.after ?? (await this.query.headSeq(r.organisationId));
     res.statusCode = 200;
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');

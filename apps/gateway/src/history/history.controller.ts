@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
 import { HistoryQueryService, type HistoryListQuery } from '@cep/history';
-import { ApiErrors, ApiQueryFrom, Clock, validationFailed } from '@cep/platform';
+import { ApiErrors, ApiQueryFrom, Clock, TenantDatabase, validationFailed } from '@cep/platform';
 import { assertSameOrganisation } from '../common/tenant';
 import { HistoryListQueryDto } from './history-list-query.dto';
 import { HistoryDetailDto, HistoryPageDto } from './history-response.dto';
@@ -54,10 +53,10 @@ export class HistoryController {
   private readonly service: HistoryQueryService;
 
   constructor(
-    @Inject(DataSource) ds: DataSource,
+    @Inject(TenantDatabase) db: TenantDatabase,
     @Inject(Clock) private readonly clock: Clock,
   ) {
-    this.service = new HistoryQueryService(ds);
+    this.service = new HistoryQueryService(db);
   }
 
   /** History entries of the caller's organisation: `{values, totalPages, totalItems, nextCursor}`, freshness in headers. */

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '@cep/platform';
+import { loadConfig, TenantDatabase } from '@cep/platform';
 import { ReportQueryService } from '@cep/reports';
 import { CredentialReportController } from './credential-report.controller';
 import { reportsCursorSecret, ReportsApiConfig } from './reports-api.config';
@@ -10,8 +9,8 @@ import { reportsCursorSecret, ReportsApiConfig } from './reports-api.config';
   providers: [
     {
       provide: ReportQueryService,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new ReportQueryService(ds, { cursorSecret: reportsCursorSecret(loadConfig(ReportsApiConfig)) }),
+      inject: [TenantDatabase],
+      useFactory: (db: TenantDatabase) => new ReportQueryService(db, { cursorSecret: reportsCursorSecret(loadConfig(ReportsApiConfig)) }),
     },
   ],
 })
