@@ -1,11 +1,12 @@
 import { randomUUID } from 'crypto';
 import { signDevToken } from '@cep/auth';
 import { DEV_JWT_SECRET } from '@cep/platform';
-import { newOrgId, startApp, type AppHandle } from '@cep/testing';
+import { expectEventually, newOrgId, startApp, type AppHandle } from '@cep/testing';
 
 /**
  * The HTTP RED histogram records the status each client really got, for every kind of answer: handler 200,
- * exception-filter 400/404, guard 401/403/429 and body-parser 413 — the gateway as a real process.
+ * exception-filter 400/404, guard 401/403/429 and body-parser 413 — the gateway as a real process; and the SSE
+ * clients gauge follows the open streams.
  */
 const PORT = 4241;
 const BODY_LIMIT = 4096;
@@ -78,4 +79,27 @@ it('records 200, 400, 401, 403, 404, 413 and 429 with the status sent, by route 
   expect([...c.keys()].filter((k) => k.endsWith(' 500'))).toEqual([]);
   // /metrics and /health are not observed.
   expect([...c.keys()].filter((k) => /metrics|health/.test(k))).toEqual([]);
+});
+
+it('cep_event_stream_clients counts the open SSE streams of this process, down again when clients go', async () => {
+  const gauge = async (): Promise<number> => {
+    const m = /^cep_event_stream_clients (\S+)$/m.exec(await (await fetch(`${gateway.url}/metrics`)).text());
+    expect(m).not.toBeNull();
+    return Number(m![1]);
+  };
+  expect(await gauge()).toBe(0);
+  const open = async (): Promise<AbortController> => {
+    const ac = new AbortController();
+    const res = await fetch(`${gateway.url}/v1/events/stream`, { headers: { authorization: `Bearer ${await token('events:read')}` }, signal: ac.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    return ac;
+  };
+  const first = await open();
+  const second = await open();
+  await expectEventually(async () => expect(await gauge()).toBe(2));
+  first.abort();
+  await expectEventually(async () => expect(await gauge()).toBe(1));
+  second.abort();
+  await expectEventually(async () => expect(await gauge()).toBe(0));
 });

@@ -20,10 +20,11 @@ import {
  *
  * | variable | effect |
  * |---|---|
- * | `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) | tracing on, spans exported over OTLP/HTTP (protobuf) to `<endpoint>/v1/traces` |
+ * | `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) | tracing on, spans exported over OTLP/HTTP (JSON) to `<endpoint>/v1/traces` |
  * | `OTEL_TRACES_SAMPLER` | `parentbased_always_on` (default), `parentbased_traceidratio`, `parentbased_always_off`, `always_on`, `always_off`, `traceidratio` |
  * | `OTEL_TRACES_SAMPLER_ARG` | the ratio of the `*traceidratio` samplers, 0..1 (default 1) |
  * | `OTEL_SERVICE_NAME` | `service.name` (default: the app's name) |
+ * | `OTEL_BSP_SCHEDULE_DELAY` | ms between two exports of the batch span processor (default 5000) |
  * | `OTEL_SPAN_LINK_COUNT_LIMIT` | links kept per span (default 2000: a projector batch links to every message it applied) |
  * | `OTEL_SDK_DISABLED=true` or `OTEL_TRACES_EXPORTER=none` | tracing off even with an endpoint |
  *
@@ -120,7 +121,7 @@ export function startTracing(serviceName: string, opts: TracingOptions = {}): Tr
     resource: resourceFromAttributes({ 'service.name': name }),
     sampler: opts.sampler ?? samplerFromEnv(env),
     spanLimits: { linkCountLimit: positiveInt(env.OTEL_SPAN_LINK_COUNT_LIMIT, 2000, 'OTEL_SPAN_LINK_COUNT_LIMIT') },
-    spanProcessors: [opts.exporter ? new SimpleSpanProcessor({ exporter: opts.exporter }) : new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],
+    spanProcessors: [opts.exporter ? new SimpleSpanProcessor({ exporter: opts.exporter }) : new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: positiveInt(env.OTEL_BSP_SCHEDULE_DELAY, 5000, 'OTEL_BSP_SCHEDULE_DELAY') })],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
