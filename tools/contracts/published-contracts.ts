@@ -14,7 +14,7 @@ import * as path from 'path';
 import { NestFactory } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { buildOpenApiDocument } from '../../libs/platform/src';
-import { EVENT_REGISTRY } from '../../libs/contracts/src';
+import { EVENT_REGISTRY, type EventRegistry } from '../../libs/contracts/src';
 import { REPO_ROOT } from '../docs/event-docs';
 import { ASYNCAPI_FILE, generateAsyncApi } from './asyncapi';
 import { breakingChanges } from './compatibility';
@@ -78,7 +78,11 @@ const PAYLOAD_FILE_RE = /^(.+)\/v([0-9]+)\.schema\.json$/;
  * version (bump the event's version, keep the old class in `previousPayloads` and add an upcaster instead), a
  * published version with no upcaster to the current one, or a published event type that left the catalogue.
  */
-export function schemaEvolutionProblems(committed: Map<string, JsonSchema>, generated: Map<string, JsonSchema>): string[] {
+export function schemaEvolutionProblems(
+  committed: Map<string, JsonSchema>,
+  generated: Map<string, JsonSchema>,
+  registry: EventRegistry = EVENT_REGISTRY,
+): string[] {
   const problems: string[] = [];
   for (const [file, published] of committed) {
     if (file === ENVELOPE_SCHEMA_FILE) {
@@ -92,7 +96,7 @@ export function schemaEvolutionProblems(committed: Map<string, JsonSchema>, gene
     }
     const [, type, v] = m;
     const version = Number(v);
-    const def = EVENT_REGISTRY.get(type);
+    const def = registry.get(type);
     if (!def) {
       problems.push(`${file}: published event type ${type} is no longer in the catalogue`);
       continue;

@@ -4,3 +4,4 @@ export * from './test-context';
 export * from './app-process';
 export * from './event-fixtures';
 export * from './openapi';
+export * from './event-samples';

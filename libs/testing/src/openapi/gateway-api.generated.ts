@@ -1000,7 +1000,7 @@ export interface operations {
     EventLogStream_stream: {
         parameters: {
             query?: {
-                /** @description resume after this event id (the `Last-Event-ID` header wins) */
+                /** @description resume after this event (its `_id`; the `Last-Event-ID` header wins) */
                 lastEventId?: string;
                 eventType?: ("VerificationEvent" | "IssuanceEvent" | "KeyEvent" | "DIDEvent" | "CredentialWalletEvent" | "IssuanceWalletEvent" | "PresentationWalletEvent")[];
                 status?: ("Open" | "Success" | "Failure")[];
@@ -1016,7 +1016,7 @@ export interface operations {
                 organization?: string;
             };
             header?: {
-                /** @description resume after this event id (SSE reconnect) */
+                /** @description resume after this event (its `_id`, the SSE `id:`; SSE reconnect) */
                 "Last-Event-ID"?: string;
             };
             path?: never;
@@ -1024,14 +1024,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description an endless `text/event-stream`: `id: <seq>` + `data: <event JSON>` per event (the query's item shape), `: ping` comments while idle */
+            /** @description an endless `text/event-stream`: `id: <event _id>` + `data: <event JSON>` per event (the query's item shape), `: ping` comments while idle */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     /**
-                     * @example id: 42
+                     * @example id: 0193a4f2-7b00-7c11-8d22-3e4f5a6b7c8d
                      *     data: {"type":"cep.events.VerificationEvent","eventType":"VerificationEvent",…}
                      */
                     "text/event-stream": string;
