@@ -4,7 +4,7 @@ import { startApp, type AppHandle } from '@cep/testing';
 import type { BenchInfra } from './infra';
 
 /** Ports of the benchmark's app processes (kept apart from the test suites' ports). */
-export const BENCH_PORTS = { gateway: 39410, freshnessProjector: 39411 } as const;
+export const BENCH_PORTS = { gateway: 39410, freshnessProjector: 39411, gatewayWithoutRls: 39412 } as const;
 
 /** A per-run HS256 secret for the gateway and the tokens the benchmark signs. */
 const SECRET = randomBytes(32).toString('hex');
@@ -15,15 +15,22 @@ export function token(org: string, scope = ALL_SCOPES): Promise<string> {
   return signDevToken({ secret: SECRET, org, scope, expiresInSec: 4 * 3600 });
 }
 
-let gateway: AppHandle | undefined;
+const gateways = new Map<'on' | 'off', AppHandle>();
 
-/** One gateway process on the benchmark database, shared by the queries and freshness sections. */
-export async function ensureGateway(infra: BenchInfra): Promise<AppHandle> {
-  if (gateway && gateway.proc.exitCode === null) return gateway;
-  gateway = await startApp('gateway', {
-    port: BENCH_PORTS.gateway,
-    env: { DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.brokers.join(','), LOG_LEVEL: 'warn', AUTH_JWT_SECRET: SECRET, THROTTLE_LIMIT: '0' }, // rate limit off: one token drives the load
+/**
+ * One gateway process on the benchmark database, shared by the queries and freshness sections. `rls: 'off'` starts
+ * a second one with GATEWAY_RLS=off (no tenant transaction, no row-level security) to measure what RLS costs.
+ */
+export async function ensureGateway(infra: BenchInfra, opts: { rls?: 'on' | 'off' } = {}): Promise<AppHandle> {
+  const rls = opts.rls ?? 'on';
+  const running = gateways.get(rls);
+  if (running && running.proc.exitCode === null) return running;
+  const gateway = await startApp('gateway', {
+    port: rls === 'on' ? BENCH_PORTS.gateway : BENCH_PORTS.gatewayWithoutRls,
+    // rate limit off: one token drives the load
+    env: { DATABASE_URL: infra.databaseUrl, KAFKA_BROKERS: infra.brokers.join(','), LOG_LEVEL: 'warn', AUTH_JWT_SECRET: SECRET, THROTTLE_LIMIT: '0', GATEWAY_RLS: rls },
   });
+  gateways.set(rls, gateway);
   return gateway;
 }
 
@@ -37,8 +44,9 @@ export function trackApp(app: AppHandle): AppHandle {
 }
 
 export async function stopGateway(): Promise<void> {
-  await gateway?.kill('SIGTERM');
-  gateway = undefined;
+  const all = [...gateways.values()];
+  gateways.clear();
+  await Promise.all(all.map((g) => g.kill('SIGTERM')));
 }
 
 /** Stops every app process the run started (gateway and tracked apps). */

@@ -1,8 +1,8 @@
 import type { BenchRow } from '../bench-types';
 import type { BenchContext } from '../lib/context';
 import { ensureGateway, token } from '../lib/gateway';
-import { load } from '../lib/load';
-import { round } from '../lib/stats';
+import { load, type LoadResult } from '../lib/load';
+import { median, round } from '../lib/stats';
 import { analyzeSchema } from '../../tools/projection/projection-rebuild';
 import { PROJECTION_SPECS } from '../lib/projections';
 
@@ -19,7 +19,14 @@ interface QuerySpec {
  * loaded by autocannon (10 connections, closed loop) for each read model's main queries, as the largest
  * organisation (~28% of the events). A query whose route does not answer 200 (read model not served yet) is
  * reported as skipped. The read-model sections (bench/sections/<model>.bench.ts) add their own detailed queries.
+ *
+ * Row-level security: a second gateway process runs with GATEWAY_RLS=off (queries straight on the pool, no tenant
+ * transaction, no policy). Each query is loaded in RLS_ROUNDS rounds alternating the two processes (on/off, then
+ * off/on, ...: drift of the machine hits both alike); the figures are the medians of the rounds, and the RLS rows
+ * compare them (target: at most 10% fewer requests per second, p99 at most 10% higher).
  */
+const RLS_ROUNDS = 3;
+
 export async function runQueriesBench(ctx: BenchContext): Promise<BenchRow[]> {
   const { infra, opts, log } = ctx;
   // Planner statistics first: the ingest bulk-filled the read models, and autovacuum (which would analyze them in
@@ -28,6 +35,7 @@ export async function runQueriesBench(ctx: BenchContext): Promise<BenchRow[]> {
   for (const spec of PROJECTION_SPECS) await analyzeSchema(infra.pool, spec.schema);
   log(`queries: ANALYZE of the read models in ${((Date.now() - ta) / 1000).toFixed(1)} s`);
   const gw = await ensureGateway(infra);
+  const gwOff = await ensureGateway(infra, { rls: 'off' });
   const org = ctx.mix.organisations[0];
   const auth = { authorization: `Bearer ${await token(org)}`, 'content-type': 'application/json' };
   const one = async (sql: string): Promise<string | undefined> => {
@@ -61,8 +69,10 @@ export async function runQueriesBench(ctx: BenchContext): Promise<BenchRow[]> {
   ];
   const rows: BenchRow[] = [];
   const seconds = opts.queryDurationSeconds;
+  const ratios: { rps: number; p99: number }[] = [];
   for (const q of queries) {
     const url = `${gw.url}${q.path}`;
+    const urlOff = `${gwOff.url}${q.path}`;
     const body = q.body === undefined ? undefined : JSON.stringify(q.body);
     const probe = await fetch(url, { method: q.method, headers: auth, body });
     const label = `${q.model}: ${q.name}`;
@@ -71,16 +81,66 @@ export async function runQueriesBench(ctx: BenchContext): Promise<BenchRow[]> {
       rows.push({ section: 'queries', name: label, value: NaN, unit: 'req/s', note: `skipped: the route answered HTTP ${probe.status} on this build` });
       continue;
     }
-    const r = await load({ url, method: q.method, headers: auth, body, connections: 10, seconds });
-    log(`queries ${label}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx)`);
+    const on: LoadResult[] = [];
+    const off: LoadResult[] = [];
+    for (let round = 0; round < RLS_ROUNDS; round++) {
+      for (const rls of round % 2 === 0 ? ['on', 'off'] : ['off', 'on']) {
+        const r = await load({ url: rls === 'on' ? url : urlOff, method: q.method, headers: auth, body, connections: 10, seconds });
+        (rls === 'on' ? on : off).push(r);
+        log(`queries ${label} [RLS ${rls}]: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.non2xx} non-2xx)`);
+      }
+    }
+    const m = (rs: LoadResult[], k: 'rps' | 'p50' | 'p99' | 'total' | 'non2xx' | 'errors') => median(rs.map((r) => r[k]));
+    const [rps, p50, p99, rpsOff, p99Off] = [m(on, 'rps'), m(on, 'p50'), m(on, 'p99'), m(off, 'rps'), m(off, 'p99')];
+    const bad = on.reduce((n, r) => n + r.non2xx + r.errors, 0) + off.reduce((n, r) => n + r.non2xx + r.errors, 0);
     rows.push({
       section: 'queries',
       name: `${label} @ ${preloaded.toLocaleString('en-US')} events`,
-      value: round(r.rps, 0),
+      value: round(rps, 0),
       unit: 'req/s',
-      note: `p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.total} requests in ${seconds} s, 10 connections${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,
+      note: `RLS on; median of ${RLS_ROUNDS} runs of ${seconds} s, 10 connections; p50 ${p50} ms, p99 ${p99} ms${bad ? `, ${bad} non-2xx/errors` : ''}`,
     });
-    rows.push({ section: 'queries', name: `${label} p99`, value: r.p99, unit: 'ms', note: `p50 ${r.p50} ms` });
+    rows.push({ section: 'queries', name: `${label} p99`, value: p99, unit: 'ms', note: `p50 ${p50} ms (RLS on)` });
+    const rpsRatio = rps / rpsOff;
+    const p99Ratio = p99Off > 0 ? p99 / p99Off : 1;
+    ratios.push({ rps: rpsRatio, p99: p99Ratio });
+    rows.push({
+      section: 'queries',
+      name: `${label}: req/s with RLS vs GATEWAY_RLS=off`,
+      value: round(rps, 0),
+      unit: 'req/s',
+      baseline: round(rpsOff, 0),
+      ratio: round(rpsRatio, 3),
+      target: '≥ 0.9× without RLS',
+      met: rpsRatio >= 0.9,
+      note: `runs on/off: ${on.map((r) => Math.round(r.rps)).join(', ')} / ${off.map((r) => Math.round(r.rps)).join(', ')} req/s`,
+    });
+    rows.push({
+      section: 'queries',
+      name: `${label}: p99 with RLS vs GATEWAY_RLS=off`,
+      value: p99,
+      unit: 'ms',
+      baseline: p99Off,
+      ratio: round(p99Ratio, 3),
+      target: '≤ 1.1× without RLS',
+      met: p99Ratio <= 1.1,
+      note: `runs on/off: ${on.map((r) => r.p99).join(', ')} / ${off.map((r) => r.p99).join(', ')} ms`,
+    });
+  }
+  if (ratios.length) {
+    const rr = median(ratios.map((r) => r.rps));
+    const pr = median(ratios.map((r) => r.p99));
+    rows.push({
+      section: 'queries',
+      name: `RLS cost over the ${ratios.length} gateway queries (median of the per-query ratios)`,
+      value: round(rr, 3),
+      unit: '× req/s',
+      baseline: 1,
+      ratio: round(rr, 3),
+      target: '≥ 0.9 (≤ 10% slower)',
+      met: rr >= 0.9,
+      note: `p99 ratio median ${round(pr, 3)}×; worst req/s ratio ${round(Math.min(...ratios.map((r) => r.rps)), 3)}×`,
+    });
   }
   return rows;
 }
