@@ -8,5 +8,6 @@ export * from './logger';
 export * from './backoff';
 export * from './failpoint';
 export * from './read-model.error';
+export * from './input-limits';
 export * from './nest';
 export * from './tracing';
