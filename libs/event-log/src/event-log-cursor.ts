@@ -25,16 +25,19 @@ export function decodeCursor(raw: string): EventLogCursor {
   return { timestamp: parsed.t as number, id: parsed.i };
 }
 
+/** `Last-Event-ID: 0`: replay the organisation's whole log. */
+export const STREAM_START = '0';
+
 /**
- * Live-stream position: the `seq` of the last event received (SSE `id:` / `Last-Event-ID`).
- * A decimal string of a non-negative 64-bit integer.
+ * Live-stream resume point: the `_id` of the last event received (SSE `id:` / `Last-Event-ID`), a UUID. Stream
+ * ids are the events' own ids, never the log's global sequence numbers, so a tenant cannot count other tenants'
+ * traffic from the ids it receives. `0` means the start of the organisation's log. Returns the id in lowercase.
  */
-export function parseStreamPosition(raw: string, param = 'Last-Event-ID'): bigint {
+export function parseStreamEventId(raw: string, param = 'Last-Event-ID'): string {
   const location = param === 'Last-Event-ID' ? 'headers' : 'query';
-  if (!/^\d{1,19}$/.test(raw.trim())) {
+  const id = raw.trim().toLowerCase();
+  if (id !== STREAM_START && !UUID_RE.test(id)) {
     throw EventLogError.invalidInput(EventLogErrorCode.InvalidEventId, param, raw, `${param} must be the id of an event received from this stream`, location);
   }
-  const n = BigInt(raw.trim());
-  if (n > 9223372036854775807n) throw EventLogError.invalidInput(EventLogErrorCode.InvalidEventId, param, raw, `${param} is out of range`, location);
-  return n;
+  return id;
 }

@@ -98,6 +98,17 @@ export class EventLogQueryService {
     return BigInt(m);
   }
 
+  /**
+   * Where a stream resumes after the organisation's event `eventId` (its `Last-Event-ID`): the event's `seq`, or
+   * null when the organisation has no such event (another tenant's id reads the same as an unknown one).
+   */
+  async streamPositionOf(organisationId: string, eventId: string): Promise<bigint | null> {
+    const rows: { seq: string }[] = await this.db.run(organisationId, (db) =>
+      db.query(`SELECT seq::text AS seq FROM event_log.events WHERE event_id = $1 AND organisation_id = $2`, [eventId, organisationId]),
+    );
+    return rows.length ? BigInt(rows[0].seq) : null;
+  }
+
   /** The organisation's matching events with `seq > after`, in `seq` (commit) order. */
   async readAfter(organisationId: string, filter: EventLogFilter, after: bigint, limit: number): Promise<StreamPage> {
     // The organisation's head first: every row of it at or below the head is final (single writer in commit

@@ -1,5 +1,5 @@
 import { buildEvent, EVENT_REGISTRY, parseEvent, SessionKey, SessionVerification, SessionWallet, type EventEnvelope } from '@cep/contracts';
-import { decodeCursor, encodeCursor, parseStreamPosition } from './event-log-cursor';
+import { decodeCursor, encodeCursor, parseStreamEventId } from './event-log-cursor';
 import { assertValidFilter, filterSql, GROUP_BY_PATHS } from './event-log-filter';
 import { EventLogError } from './event-log.errors';
 import { eventLogProjection, toEventLogRow } from './event-log.projection';
@@ -126,10 +126,10 @@ describe('filters and cursors', () => {
     expect(() => decodeCursor(Buffer.from('{"v":1,"t":"x","i":"y"}').toString('base64url'))).toThrow(EventLogError);
   });
 
-  it('stream positions are non-negative 64-bit integers', () => {
-    expect(parseStreamPosition('42')).toBe(42n);
-    expect(() => parseStreamPosition('-1')).toThrow(EventLogError);
-    expect(() => parseStreamPosition('99999999999999999999')).toThrow(EventLogError);
+  it('stream resume points are event ids (UUIDs), never sequence numbers', () => {
+    expect(parseStreamEventId(' 0193A4F2-7B00-7C11-8D22-3E4F5A6B7C8D ')).toBe('0193a4f2-7b00-7c11-8d22-3e4f5a6b7c8d');
+    expect(parseStreamEventId('0')).toBe('0'); // the start of the organisation's log
+    for (const raw of ['42', '-1', '00', '99999999999999999999', 'x', '0193a4f2-7b00-7c11-8d22-3e4f5a6b7c8']) expect(() => parseStreamEventId(raw)).toThrow(EventLogError);
   });
 
   it('groupBy whitelist covers the seed paths', () => {

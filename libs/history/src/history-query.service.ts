@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { TenantDatabase, type SqlQueryable } from '@cep/platform';
+import { INPUT_LIMITS, TenantDatabase, type SqlQueryable } from '@cep/platform';
 import { decodeCursor, encodeCursor, filterHash, type HistoryCursor } from './history-cursor';
 import { HistoryError } from './history.errors';
 import {
@@ -369,10 +369,17 @@ export class HistoryQueryService {
     return { ...toItem(rows[0]), metadata: rows[0].metadata ?? {} };
   }
 
-  async freshness(now: Date): Promise<HistoryFreshness> {
-    // projection.state is not tenant data (no RLS): read outside the tenant transaction.
-    const rows: { newest_event_time: Date | null }[] = await this.db.query(`SELECT newest_event_time FROM projection.state WHERE projection = 'history'`);
-    const newest = rows[0]?.newest_event_time ? new Date(rows[0].newest_event_time) : null;
+  /**
+   * Freshness as the organisation can see it: the time of its own newest entry (never the projection-wide
+   * watermark, which would let one tenant watch another's traffic), ignoring entries stamped in the future
+   * beyond the tolerated skew (they must not make the read model look fresher than it is).
+   */
+  async freshness(organisationId: string, now: Date): Promise<HistoryFreshness> {
+    const limit = new Date(now.getTime() + INPUT_LIMITS.maxEventFutureSkewMs);
+    const rows: { newest: Date | null }[] = await this.db.run(organisationId, (db) =>
+      db.query(`SELECT max(created_date) AS newest FROM history.entries WHERE organisation_id = $1 AND created_date <= $2`, [organisationId, limit]),
+    );
+    const newest = rows[0]?.newest ? new Date(rows[0].newest) : null;
     return { newestEventTime: newest, lagMs: newest ? Math.max(0, now.getTime() - newest.getTime()) : null };
   }
 }

@@ -1,7 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { ForbiddenException } from '@nestjs/common';
 import { ActivityError, ActivityErrorCode } from '@cep/activity';
-import { EventLogError, EventLogErrorCode, decodeCursor, parseStreamPosition } from '@cep/event-log';
+import { EventLogError, EventLogErrorCode, decodeCursor, parseStreamEventId } from '@cep/event-log';
 import { HistoryError, HistoryErrorCode } from '@cep/history';
 import { ReportError, ReportErrorCode } from '@cep/reports';
 import { GatewayExceptionFilter, readModelErrorToHttp } from './read-model-error.filter';
@@ -38,8 +38,8 @@ describe('GatewayExceptionFilter', () => {
       [new ReportError([{ value: 'x', msg: 'bad', param: 'timeZone', location: 'body' }]), 'POST', { param: 'timeZone', location: 'body' }],
       [captured(() => decodeCursor('!!')), 'POST', { param: 'cursor', location: 'body' }],
       [captured(() => decodeCursor('!!')), 'GET', { param: 'cursor', location: 'query' }],
-      [captured(() => parseStreamPosition('x')), 'GET', { param: 'Last-Event-ID', location: 'headers' }],
-      [captured(() => parseStreamPosition('x', 'lastEventId')), 'GET', { param: 'lastEventId', location: 'query' }],
+      [captured(() => parseStreamEventId('x')), 'GET', { param: 'Last-Event-ID', location: 'headers' }],
+      [captured(() => parseStreamEventId('x', 'lastEventId')), 'GET', { param: 'lastEventId', location: 'query' }],
     ];
     for (const [err, method, detail] of cases) {
       const { h, sent } = host(method);

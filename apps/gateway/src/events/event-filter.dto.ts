@@ -153,10 +153,10 @@ export class EventStreamQueryDto extends EventFilterDto {
   @toInteger()
   declare toTimestamp?: number;
 
-  /** Resume after this event id; the `Last-Event-ID` header wins when both are sent. */
+  /** Resume after this event (its `_id`, the SSE `id:`; `0`: the whole log); the `Last-Event-ID` header wins when both are sent. */
   @IsOptional()
   @IsString()
-  @Matches(/^\d{1,19}$/, { message: 'lastEventId must be the id of an event received from this stream' })
+  @Matches(/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|0)$/, { message: 'lastEventId must be the id of an event received from this stream (or 0)' })
   lastEventId?: string;
 }
 

@@ -35,7 +35,7 @@ describe('event log API (e2e)', () => {
     await admin.disconnect();
     const [p, g, v] = await Promise.all([
       startApp('event-log-projector', { port: 4601, env: { KAFKA_GROUP_ID: group } }),
-      startApp('gateway', { port: 4600, env: { EVENT_STREAM_HEARTBEAT_MS: '500' } }),
+      startApp('gateway', { port: 4600, env: { EVENT_STREAM_HEARTBEAT_MS: '500', EVENT_STREAM_MAX_CLIENTS_PER_ORGANISATION: '2' } }),
       startApp('verifier', { port: 4602, env: { SESSION_TARGET: 'acme.customer.verifier1' } }),
     ]);
     apps.push(p, g, v);
@@ -302,8 +302,10 @@ describe('event log API (e2e)', () => {
       const ids = all.map((e) => e.data._id);
       expect(new Set(ids).size).toBe(ids.length); // nothing twice
       expect(new Set(ids)).toEqual(new Set([...wave1, ...wave2, ...wave3].map((e) => e.id))); // nothing missed, nothing else
-      const seqs = all.map((e) => BigInt(e.id));
-      for (let i = 1; i < seqs.length; i++) expect(seqs[i] > seqs[i - 1]).toBe(true); // in order
+      // ids are the events' own ids: nothing a tenant could count another tenant's traffic with
+      expect(all.every((e) => e.id === e.data._id)).toBe(true);
+      expect(second.comments).toContain('stream open');
+      expect([...first.comments, ...second.comments].some((c) => /\d{2,}/.test(c))).toBe(false);
       expect(all.every((e) => e.data.target === target && e.data.organization === org)).toBe(true);
     } finally {
       second.close();
@@ -345,6 +347,9 @@ describe('event log API (e2e)', () => {
       ['?status=Bogus', {}, 'status'],
       ['?bogus=1', {}, 'bogus'],
       ['', { 'last-event-id': 'abc' }, 'Last-Event-ID'],
+      ['', { 'last-event-id': '42' }, 'Last-Event-ID'], // sequence numbers are not stream ids
+      ['', { 'last-event-id': randomUUID() }, 'Last-Event-ID'], // not an event of this organisation
+      [`?lastEventId=${randomUUID()}`, {}, 'lastEventId'],
     ] as [string, Record<string, string>, string][]) {
       const r = await fetch(`${gateway.url}/v1/events/stream${qs}`, { headers: { authorization: `Bearer ${bearer}`, ...headers } });
       const body = (await r.json()) as any;
@@ -354,6 +359,46 @@ describe('event log API (e2e)', () => {
     // scope is required
     const noScope = await token(org, 'history:read');
     expect((await query(org, {}, '', noScope)).status).toBe(403);
+  });
+
+  it("another organisation's event id cannot resume a stream", async () => {
+    const a = newOrgId();
+    const b = newOrgId();
+    const target = `acme.resume.${randomUUID()}`;
+    const qs = `?fromTimestamp=0&target=${encodeURIComponent(target)}`;
+    const stream = await openStream(`${gateway.url}/v1/events/stream${qs}`, await token(b));
+    let bId: string;
+    try {
+      await publisher.publish([verificationEvent(b, { sessionId: randomUUID(), status: 'Open', action: 'init_session', time: new Date(), target })]);
+      await stream.waitFor(1);
+      bId = stream.events[0].id;
+    } finally {
+      stream.close();
+    }
+    const r = await fetch(`${gateway.url}/v1/events/stream${qs}`, { headers: { authorization: `Bearer ${await token(a)}`, 'last-event-id': bId } });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as any).details[0]).toMatchObject({ param: 'Last-Event-ID', location: 'headers' });
+  });
+
+  it('EVENT_STREAM_MAX_CLIENTS_PER_ORGANISATION: one organisation cannot take every stream slot', async () => {
+    const a = await token(newOrgId());
+    const streams = [await openStream(`${gateway.url}/v1/events/stream`, a), await openStream(`${gateway.url}/v1/events/stream`, a)];
+    try {
+      const third = await fetch(`${gateway.url}/v1/events/stream`, { headers: { authorization: `Bearer ${a}` } });
+      expect(third.status).toBe(429);
+      expect(await third.json()).toMatchObject({ statusCode: 429, code: 'TOO_MANY_STREAMS' });
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+      // another organisation still gets a stream
+      const other = await openStream(`${gateway.url}/v1/events/stream`, await token(newOrgId()));
+      other.close();
+    } finally {
+      for (const s of streams) s.close();
+    }
+    // a closed stream frees its slot
+    await expectEventually(async () => {
+      const again = await openStream(`${gateway.url}/v1/events/stream`, a);
+      again.close();
+    }, { timeoutMs: 10000 });
   });
 });
 

@@ -23,6 +23,12 @@ export class EventStreamConfig {
   @Min(1)
   EVENT_STREAM_MAX_CLIENTS = 1000;
 
+  /** Open streams per organisation per gateway process (one tenant cannot take every slot); more are refused with 429. */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  EVENT_STREAM_MAX_CLIENTS_PER_ORGANISATION = 100;
+
   /** A client that does not drain its socket for this long is disconnected (it resumes with Last-Event-ID). */
   @ToInt()
   @IsInt()

@@ -4,7 +4,7 @@ import { signDevToken } from '@cep/auth';
 import { EventPublisher } from '@cep/messaging';
 import { DEV_JWT_SECRET } from '@cep/platform';
 import { historyScenario, skipHistoryBacklog } from '@cep/history/testing';
-import { expectEventually, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
+import { credentialCreatedEvent, expectEventually, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
 
 /**
  * Contract-valid events (buildEvent) published through the real Kafka with EventPublisher → the real history
@@ -162,5 +162,26 @@ describe('GET /api/history/v1 (Kafka → history projector → gateway)', () => 
       expect(r.body.details.map((d: any) => d.param)).toContain(param);
     }
     expect((await get('/nope')).status).toBe(400);
+  });
+
+  it("freshness headers are the caller's organisation's own, and an event stamped in the future does not move them", async () => {
+    // an organisation without entries sees no freshness at all (not the projection-wide watermark)
+    const quiet = await get('', await signDevToken({ secret: DEV_JWT_SECRET, org: newOrgId(), scope: 'history:read' }));
+    expect(quiet.status).toBe(200);
+    expect(quiet.headers.get('x-history-newest-event-time')).toBeNull();
+    // the organisation's own newest entry
+    const mine = await get('?pageSize=1000');
+    const newest = Math.max(...mine.body.values.map((v: any) => Date.parse(v.createdDate)));
+    expect(Date.parse(mine.headers.get('x-history-newest-event-time')!)).toBe(newest);
+    // an entry stamped a day ahead is projected, but the header stays at the newest plausible one
+    const ahead = newOrgId();
+    const past = credentialCreatedEvent(ahead, new Date(Date.now() - 3_600_000));
+    const future = credentialCreatedEvent(ahead, new Date(Date.now() + 86_400_000));
+    await publisher.publish([past, future]);
+    const aheadToken = await signDevToken({ secret: DEV_JWT_SECRET, org: ahead, scope: 'history:read' });
+    await expectEventually(async () => expect((await get('', aheadToken)).body.totalItems).toBe(2), { timeoutMs: 60000 });
+    const r = await get('', aheadToken);
+    expect(r.headers.get('x-history-newest-event-time')).toBe(past.time);
+    expect(Number(r.headers.get('x-history-lag-ms'))).toBeGreaterThanOrEqual(3_600_000 - 60_000);
   });
 });

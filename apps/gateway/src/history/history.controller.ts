@@ -10,7 +10,7 @@ import { mapHistoryDetail, mapHistoryPage } from './history.mapper';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Read-model freshness headers: time of the newest projected event and now minus it. */
+/** Read-model freshness headers, per organisation: time of the caller's newest projected event and now minus it. */
 export const FRESHNESS_HEADER = 'X-History-Newest-Event-Time';
 export const LAG_HEADER = 'X-History-Lag-Ms';
 
@@ -71,7 +71,7 @@ export class HistoryController {
   @ApiOkResponse({
     type: HistoryPageDto,
     headers: {
-      [FRESHNESS_HEADER]: { description: 'time of the newest event the read model has applied', schema: { type: 'string', format: 'date-time' } },
+      [FRESHNESS_HEADER]: { description: 'time of the caller\'s organisation\'s newest event the read model has applied (never other tenants\')', schema: { type: 'string', format: 'date-time' } },
       [LAG_HEADER]: { description: 'now minus that time, in ms', schema: { type: 'string' } },
     },
   })
@@ -83,7 +83,7 @@ export class HistoryController {
     }
     const [page, fresh] = await Promise.all([
       this.service.list(toHistoryListQuery(p.organisationId, q)),
-      this.service.freshness(this.clock.now()),
+      this.service.freshness(p.organisationId, this.clock.now()),
     ]);
     if (fresh.newestEventTime) {
       res.setHeader(FRESHNESS_HEADER, fresh.newestEventTime.toISOString());

@@ -131,10 +131,14 @@ describe.each(HOSTILE_ROUTES.map((r) => [`${r.app} ${r.name}`, r] as const))('%s
         expectRefused(a, [400], 'content-encoding');
         expect(a.json.code).toBe('MALFORMED_BODY');
       }
-      // a correctly encoded body is decoded: the validation pipe then names the probe field (nothing is appended)
+      // a correctly encoded body is decoded: the validation pipe then names the probe field (a route without a
+      // body answers for the unknown aggregate instead); nothing is appended either way
       const probe = Buffer.from(JSON.stringify({ ...r.params(), hostileProbe: 1 }));
       const ok = await send(r.app, method, path, { body: gzipSync(probe), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
-      expectRefused(ok, [400], 'hostileProbe');
+      expect(ok.status).toBeGreaterThanOrEqual(400);
+      expect(ok.status).toBeLessThan(500);
+      expect(ok.json.code).not.toBe('MALFORMED_BODY');
+      if (ok.status === 400) expectRefused(ok, [400], 'hostileProbe');
     });
 
     it('415 naming content-type for a body that is not application/json', async () => {
@@ -151,9 +155,11 @@ describe.each(HOSTILE_ROUTES.map((r) => [`${r.app} ${r.name}`, r] as const))('%s
       const { method, path } = routeRequest(r, randomUUID());
       const field = Object.keys(r.params())[0] ?? 'reason';
       for (const depth of [DEPTH, 10_000]) {
-        let deep: unknown = 'x';
-        for (let i = 0; i < depth; i++) deep = i % 2 ? [deep] : { a: deep };
-        const a = await send(r.app, method, path, { body: JSON.stringify({ ...r.params(), [field]: deep }), headers: { 'content-type': 'application/json' } });
+        // built as text: JSON.stringify itself would overflow the stack on the deep one
+        const deep = `${'{"a":['.repeat(depth / 2)}"x"${']}'.repeat(depth / 2)}`;
+        const rest = JSON.stringify({ ...r.params(), [field]: 0 });
+        const body = rest.replace(`"${field}":0`, `"${field}":${deep}`);
+        const a = await send(r.app, method, path, { body, headers: { 'content-type': 'application/json' } });
         expectRefused(a, [400], field);
         expect(a.json.details[0].msg).toContain(`nested deeper than ${DEPTH}`);
       }

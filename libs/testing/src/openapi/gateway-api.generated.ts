@@ -217,12 +217,10 @@ export interface components {
     schemas: {
         FieldErrorDto: {
             /**
-             * @description the value received (null when absent)
+             * @description the value received, any JSON value (null when absent or not echoed, e.g. hostile strings)
              * @example 2026-02-30
              */
-            value: {
-                [key: string]: unknown;
-            } | null;
+            value: string | number | boolean | Record<string, never> | unknown[] | null;
             /** @example startDate must be a calendar date YYYY-MM-DD */
             msg: string;
             /**
@@ -646,7 +644,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -786,7 +793,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -887,7 +903,16 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -941,7 +966,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventLogPageDto"] | components["schemas"]["EventLogGroupDto"][];
                 };
             };
-            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field, or `MALFORMED_JSON` */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -968,7 +993,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description request body larger than `HTTP_BODY_LIMIT_BYTES` (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description request body is not `application/json`, or its Content-Encoding or charset is unsupported (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1037,7 +1080,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field, or `MALFORMED_JSON` */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1064,7 +1107,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1145,7 +1188,7 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryPageDto"];
                 };
             };
-            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field, or `MALFORMED_JSON` */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1172,7 +1215,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1220,7 +1263,7 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryDetailDto"];
                 };
             };
-            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field, or `MALFORMED_JSON` */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1256,7 +1299,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1315,7 +1358,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActivityPageDto"];
                 };
             };
-            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field, or `MALFORMED_JSON` */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1342,7 +1385,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1394,7 +1437,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActivityStatsDto"];
                 };
             };
-            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field, or `MALFORMED_JSON` */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1421,7 +1464,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1469,7 +1512,7 @@ export interface operations {
                     "application/json": components["schemas"]["CredentialActivityDto"];
                 };
             };
-            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field, or `MALFORMED_JSON` */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1505,7 +1548,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1553,7 +1596,7 @@ export interface operations {
                     "application/json": components["schemas"]["CredentialActivityDto"][];
                 };
             };
-            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field, or `MALFORMED_JSON` */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1589,7 +1632,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1675,7 +1718,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field, or `MALFORMED_JSON` */
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1702,7 +1745,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponseDto"];
                 };
             };
-            /** @description rate limit per token exceeded (`RATE_LIMITED`, `Retry-After`) */
+            /** @description request body larger than `HTTP_BODY_LIMIT_BYTES` (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description request body is not `application/json`, or its Content-Encoding or charset is unsupported (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
             429: {
                 headers: {
                     [name: string]: unknown;

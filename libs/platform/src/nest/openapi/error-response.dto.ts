@@ -2,7 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** One offending field of a 400: `{value, msg, param, location}` (the compatible reports API's shape). */
 export class FieldErrorDto {
-  @ApiProperty({ description: 'the value received (null when absent)', type: 'object', nullable: true, additionalProperties: true, example: '2026-02-30' })
+  @ApiProperty({
+    description: 'the value received, any JSON value (null when absent or not echoed, e.g. hostile strings)',
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }, { type: 'null' }],
+    example: '2026-02-30',
+  })
   value!: unknown;
 
   @ApiProperty({ example: 'startDate must be a calendar date YYYY-MM-DD' })

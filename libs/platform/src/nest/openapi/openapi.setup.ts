@@ -44,7 +44,25 @@ export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): 
     extraModels: [ErrorResponseDto],
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
-  return nullableAsTypeArrays(addValidationSchemas(document));
+  return nullableAsTypeArrays(addEdgeErrors(addValidationSchemas(document)));
+}
+
+/**
+ * The HTTP edge (applyHttpHardening) answers before any route: 400 for hostile URLs on every operation, and on
+ * every operation that can carry a body 400 for JSON it cannot use (malformed, nested too deep, NUL, bad
+ * Content-Encoding), 413 for a body over the cap and 415 for a body that is not JSON. Documented on each.
+ */
+export function addEdgeErrors(document: OpenAPIObject): OpenAPIObject {
+  const content = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponseDto' } } };
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const op = item[method];
+      if (!op) continue;
+      const statuses: ErrorStatus[] = method === 'get' ? [400] : [400, 413, 415];
+      for (const status of statuses) op.responses[status] ??= { description: ERROR_DESCRIPTIONS[status], content };
+    }
+  }
+  return document;
 }
 
 /**
