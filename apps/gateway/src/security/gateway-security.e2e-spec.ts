@@ -219,7 +219,12 @@ describe.each(SECURITY_ENDPOINTS.map((ep) => [ep.name, ep] as const))('%s', (_na
     const big = JSON.stringify({ ...ep.params(A), pad: 'x'.repeat(BODY_LIMIT * 2) });
     const a = await call({ ...ep, method: 'POST', stream: false }, { bearer: await token(A.org, ep.scope), rawBody: big });
     expect(a.status).toBe(413);
-    expect(a.json).toEqual({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'request body too large' });
+    expect(a.json).toEqual({
+      statusCode: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'request body too large',
+      details: [{ value: null, msg: expect.stringContaining(String(BODY_LIMIT)), param: 'body', location: 'body' }],
+    });
   });
 });
 
@@ -243,7 +248,12 @@ describe('headers and errors', () => {
     const bearer = await token(A.org, ALL_READ_SCOPES.join(' '));
     const malformed = await call(SECURITY_ENDPOINTS.find((e) => e.method === 'POST')!, { bearer, rawBody: '{"limit": ' });
     expect(malformed.status).toBe(400);
-    expect(malformed.json).toEqual({ statusCode: 400, code: 'MALFORMED_JSON', message: 'request body is not valid JSON' });
+    expect(malformed.json).toEqual({
+      statusCode: 400,
+      code: 'MALFORMED_JSON',
+      message: 'request body is not valid JSON',
+      details: [{ value: null, msg: 'body is not valid JSON', param: 'body', location: 'body' }],
+    });
     const unknown = await fetch(`${gateway.url}/api/nothing-here`, { headers: { authorization: `Bearer ${bearer}` } });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
@@ -278,6 +288,16 @@ describe('rate limiting', () => {
     const retryAfter = Number(limited!.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await call(history, { bearer: await token(A.org, 'history:read') })).status).toBe(200);
+  });
+
+  it('the budget is the caller\'s (organisation + subject): a freshly minted token of the same caller is limited too', async () => {
+    const subject = `security-${randomUUID()}`;
+    const mint = () => signDevToken({ secret: DEV_JWT_SECRET, org: A.org, scope: 'history:read', subject, issuer: ISSUER, audience: AUDIENCE, expiresInSec: 3600 + Math.floor(Math.random() * 600) });
+    let status = 0;
+    for (let i = 0; i < THROTTLE_LIMIT + 20 && status !== 429; i++) status = (await call(history, { bearer: await mint(), params: { pageSize: 1 } })).status;
+    expect(status).toBe(429);
+    // another caller of the same organisation keeps its own budget
     expect((await call(history, { bearer: await token(A.org, 'history:read') })).status).toBe(200);
   });
 
