@@ -19,15 +19,19 @@ if [ -n "$CI" ] || [ ! -d node_modules ] || [ package-lock.json -nt node_modules
   npm install --no-audit --no-fund
 fi
 
-# promtool (Debian package `prometheus`) for the alert-rule unit tests; installed when missing and possible.
+# Debian package `prometheus`: promtool for the alert-rule unit tests (unit tier) and the prometheus binary for the
+# alerting e2e test (tools/k8s/prometheus-alerts.e2e-spec.ts, e2e tier); installed when missing and possible. The
+# test runs its own prometheus on a free port: a system service the package may start is stopped.
 for t in $tiers; do
-  if [ "$t" = unit ] && ! command -v promtool > /dev/null; then
-    step "promtool (Debian package prometheus)"
+  if { [ "$t" = unit ] && ! command -v promtool > /dev/null; } || { [ "$t" = e2e ] && ! command -v prometheus > /dev/null; }; then
+    step "promtool + prometheus (Debian package prometheus)"
     if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
       (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus > /dev/null) \
-        || echo "could not install prometheus: the promtool checks will fail under CI=true" >&2
+        || echo "could not install prometheus: the promtool checks and the alerting e2e test will fail under CI=true" >&2
+      if command -v systemctl > /dev/null && systemctl is-active --quiet prometheus 2> /dev/null; then systemctl stop prometheus || true; fi
+      if command -v service > /dev/null && service prometheus status > /dev/null 2>&1; then service prometheus stop > /dev/null 2>&1 || true; fi
     else
-      echo "promtool missing and not installable here (needs root + apt-get): install the prometheus package" >&2
+      echo "prometheus/promtool missing and not installable here (needs root + apt-get): install the prometheus package" >&2
     fi
   fi
 done
