@@ -46,8 +46,8 @@ export async function runEventLogBench(opts: { events: number; quick: boolean })
   if (!url) throw new Error('DATABASE_URL is required (the migrated benchmark database)');
   const ds = await connectDatabase(loadConfig(PlatformConfig, { ...process.env, DATABASE_URL: url, DATABASE_STATEMENT_TIMEOUT_MS: '0' }));
   const secret = randomBytes(32).toString('hex');
-  const org = `bench-event-log-${randomUUID()}`;
-  const liveOrg = `bench-event-log-live-${randomUUID()}`;
+  const org = randomUUID(); // organisation ids are UUIDs (a token with any other org is a 401)
+  const liveOrg = randomUUID();
   const n = opts.events;
   const gateway = await startApp('gateway', {
     port: PORT,
