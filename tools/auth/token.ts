@@ -39,7 +39,7 @@ export function parseTokenArgs(argv: string[], env: NodeJS.ProcessEnv): TokenArg
     i++;
   }
   const org = args.org ?? '00000000-0000-4000-8000-000000000001';
-  if (!org.trim() || org.length > 128) throw new Error('--org must be 1..128 characters');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(org)) throw new Error('--org must be the organisation id, a UUID (the apps refuse any other org with 401)');
   const scope = (args.scope ?? SCOPES.join(' ')).split(/\s+/).filter(Boolean);
   const unknown = scope.filter((s) => !(SCOPES as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`unknown scope(s): ${unknown.join(' ')}`);
