@@ -8,6 +8,7 @@ import { OutboxTraceparent1732000120000 } from '@cep/messaging';
 import { ProducerStores1732000000100 } from './producer-stores.migration';
 import { IssuerOfferDeadlines1732000010000 } from '../../apps/issuer/src/migrations/1732000010000-offer-deadlines';
 import { TenantScopedStreams1732000095000 } from './tenant-scoped-streams.migration';
+import { MigrationsTableReadable1732000130000 } from './migrations-table-readable.migration';
 import { IssuerOfferCodes1732000096000 } from '../../apps/issuer/src/migrations/1732000096000-offer-codes';
 
 /**
@@ -36,4 +37,6 @@ export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   EventLogRowLevelSecurity1732000110400,
   // W3C traceparent of the span that wrote each producer outbox row (tracing across Kafka).
   OutboxTraceparent1732000120000,
+  // The migrations table readable by every app's role (the readiness `schema` check).
+  MigrationsTableReadable1732000130000,
 ];

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import type { MigrationInterface } from 'typeorm';
 import type { DataSource } from 'typeorm';
 import { BatchProjectionRunner, EventPublisher, ProjectionMetrics } from '@cep/messaging';
-import { connectDatabase, SCHEMA_MIGRATIONS } from '@cep/platform';
+import { connectDatabase, GATEWAY_DB_ROLE, pendingMigrations, SCHEMA_MIGRATIONS } from '@cep/platform';
 import { historyProjection } from '@cep/history';
 import { historyScenario, skipHistoryBacklog } from '@cep/history/testing';
 import { expectEventually, newOrgId, startApp, testConfig, testKafka, uniqueName, type AppHandle } from '@cep/testing';
@@ -101,6 +101,11 @@ describe('readiness and consumption gated on migrations (Kafka + PostgreSQL)', (
         { timeoutMs: 60000 },
       );
       expect(await count(db.ds, `SELECT count(*)::int AS n FROM projection.dead_letters`, [])).toBe(0);
+      // The check also works for a role that does not own the schema (the gateway's read role).
+      await db.ds.transaction(async (m) => {
+        await m.query(`SET LOCAL ROLE ${GATEWAY_DB_ROLE}`);
+        expect(await pendingMigrations(m)).toEqual([]);
+      });
     } finally {
       await projector.kill('SIGTERM');
     }

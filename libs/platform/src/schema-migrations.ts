@@ -27,6 +27,7 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
   'ActivityRowLevelSecurity1732000110300',
   'EventLogRowLevelSecurity1732000110400',
   'OutboxTraceparent1732000120000',
+  'MigrationsTableReadable1732000130000',
 ];
 
 /** TypeORM's migrations table (`migrationsTableName` of {@link dataSourceOptions}). */

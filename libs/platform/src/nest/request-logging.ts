@@ -88,6 +88,13 @@ export function applyRequestLogging(app: INestApplication): void {
   app.use(requestLoggingMiddleware());
 }
 
+/** nestjs-pino's logger bound to the process-wide pino logger of the moment (not the first one it saw). */
+class RootPinoLogger extends PinoLogger {
+  override get logger() {
+    return rootLogger();
+  }
+}
+
 /** Nest's start-up chatter (`log`) is debug; warnings and errors (with the stack as `err`) keep their level. */
 class NestLogger extends NestPinoLogger {
   override log(message: unknown, ...optionalParams: unknown[]): void {
@@ -98,5 +105,5 @@ class NestLogger extends NestPinoLogger {
 /** The Nest framework's logger (`NestFactory.create(…, { logger: nestLogger() })`) writing the same lines (nestjs-pino). */
 export function nestLogger(): LoggerService {
   const params = { pinoHttp: { logger: rootLogger() }, renameContext: 'logger' };
-  return new NestLogger(new PinoLogger(params), params);
+  return new NestLogger(new RootPinoLogger(params), params);
 }
