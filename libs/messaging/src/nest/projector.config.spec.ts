@@ -2,9 +2,9 @@ import { ConfigError, loadConfig } from '@cep/platform';
 import { ProjectorConfig } from './projector.config';
 
 describe('ProjectorConfig: consumer group timing', () => {
-  it('given no environment, when loading, then the fast-recovery defaults apply (10 s session, 1 s heartbeat, 30 s rebalance)', () => {
+  it('given no environment, when loading, then the fast-recovery defaults apply (6 s session, 1 s heartbeat, 30 s rebalance)', () => {
     const cfg = loadConfig(ProjectorConfig, {});
-    expect([cfg.KAFKA_SESSION_TIMEOUT_MS, cfg.KAFKA_HEARTBEAT_INTERVAL_MS, cfg.KAFKA_REBALANCE_TIMEOUT_MS]).toEqual([10000, 1000, 30000]);
+    expect([cfg.KAFKA_SESSION_TIMEOUT_MS, cfg.KAFKA_HEARTBEAT_INTERVAL_MS, cfg.KAFKA_REBALANCE_TIMEOUT_MS]).toEqual([6000, 1000, 30000]);
   });
 
   it('given consistent values, when loading, then they are taken', () => {

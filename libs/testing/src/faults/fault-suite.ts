@@ -101,8 +101,9 @@ export class FaultSuite {
   }
 
   private env(a: ReadModelAdapter): Record<string, string> {
-    // Partitions applied concurrently (> 1): batches of several topics for the same entity run at the same moment.
-    return { KAFKA_GROUP_ID: this.groupOf(a), KAFKA_SESSION_TIMEOUT_MS: '10000', PROJECTION_PARTITION_CONCURRENCY: '3' };
+    // The shipped consumer timing (6 s session, 1 s heartbeat); partitions applied concurrently (> 1), so batches
+    // of several topics for the same entity run at the same moment.
+    return { KAFKA_GROUP_ID: this.groupOf(a), PROJECTION_PARTITION_CONCURRENCY: '3' };
   }
 
   /**
