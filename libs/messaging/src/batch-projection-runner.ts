@@ -28,7 +28,7 @@ export interface BatchRunnerOptions {
   /** Lock wait inside the batch transaction before it is retried (ms). */
   lockTimeoutMs?: number;
   maxRetries?: number;
-  /** Consumer session timeout (default 10 s): a SIGKILLed member's partitions move after this. */
+  /** Consumer session timeout (default 6 s, the broker's minimum): a SIGKILLed member's partitions move after this. */
   sessionTimeoutMs?: number;
   /** Heartbeat period (default 1 s), also inside long batches. */
   heartbeatIntervalMs?: number;
@@ -159,7 +159,7 @@ export class BatchProjectionRunner {
     this.dlqRelay.start();
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
-      sessionTimeout: this.opts.sessionTimeoutMs ?? 10000,
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 6000,
       heartbeatInterval: this.heartbeatMs,
       rebalanceTimeout: this.opts.rebalanceTimeoutMs ?? 30000,
       maxBytesPerPartition: this.opts.maxBytesPerPartition ?? 1048576,
