@@ -76,8 +76,8 @@ export function applyHttpHardening(app: INestApplication, cfg: HttpSecuritySetti
     express.enableCors({
       origin: origins,
       methods: ['GET', 'POST'],
-      allowedHeaders: ['Authorization', 'Content-Type'],
-      exposedHeaders: ['Retry-After'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposedHeaders: ['Retry-After', 'X-Request-Id'],
       maxAge: 600,
     });
   }
