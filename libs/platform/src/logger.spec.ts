@@ -93,3 +93,15 @@ describe('requestIdFrom', () => {
     expect(requestIdFrom(header)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });
+
+describe('process warnings', () => {
+  it('are log lines in the one shape, not Node\'s plain-text print on stderr', () => {
+    const { spawnSync } = require('child_process') as typeof import('child_process');
+    const code = `require(${JSON.stringify(require.resolve('./logger'))}).configureLogging({ app: 'warn-spec' });
+      process.emitWarning('something is deprecated', { code: 'DEP0999', type: 'DeprecationWarning' });`;
+    const r = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', code], { encoding: 'utf8', cwd: process.cwd() });
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(lines).toEqual([expect.objectContaining({ level: 'warn', app: 'warn-spec', logger: 'node', code: 'DEP0999', msg: 'something is deprecated', trace_id: null })]);
+  });
+});

@@ -121,10 +121,26 @@ function createRoot(opts: LoggingOptions): PinoLogger {
 }
 
 let root: PinoLogger | undefined;
+let warningsRouted = false;
 
-/** (Re)creates the process-wide pino logger; apps call it first thing in main() with their name. */
+/**
+ * Node's process warnings (deprecations, MaxListenersExceeded) as log lines instead of Node's plain-text stderr print
+ * (which is itself a 'warning' listener, replaced here).
+ */
+function routeProcessWarnings(): void {
+  if (warningsRouted) return;
+  warningsRouted = true;
+  process.removeAllListeners('warning');
+  process.on('warning', (w: Error & { code?: string }) => rootLogger().warn({ logger: 'node', name: w.name, code: w.code }, w.message));
+}
+
+/**
+ * (Re)creates the process-wide pino logger; apps call it first thing in main() with their name. Writing to stdout
+ * (no `destination`), Node's process warnings are routed into it as well.
+ */
 export function configureLogging(opts: LoggingOptions = {}): PinoLogger {
   root = createRoot(opts);
+  if (!opts.destination) routeProcessWarnings();
   return root;
 }
 
