@@ -93,7 +93,9 @@ export function checkDockerfile(text: string): Finding[] {
   if (!has(stage('build'), 'RUN', /\btsc\b.*-p\s+tsconfig\.build\.json/)) fail('build stage does not run `tsc -p tsconfig.build.json`');
   if (!/--omit=dev/.test(text)) fail('production dependencies are not installed/pruned with --omit=dev');
   if (runtime) {
-    if (!/^node:20(?:\.\d+)*-slim(?:@.*)?$/.test(runtime.from)) fail(`runtime base image is ${runtime.from}, expected node:20-slim`);
+    // The Node.js line and its end of life are checked by tools/k8s/node-lifecycle.ts; here only the image family.
+    if (!/^node:\d+\.\d+\.\d+-[a-z]+-slim(?:@.*)?$/.test(runtime.from))
+      fail(`runtime base image is ${runtime.from}, expected an exactly pinned Debian slim node image (node:X.Y.Z-<debian>-slim)`);
     const users = runtime.instructions.filter((i) => i.op === 'USER');
     const user = users[users.length - 1]?.args.trim();
     if (!user) fail('runtime stage sets no USER');
