@@ -13,13 +13,27 @@ export interface LongRunningApp {
   httpPort: number;
   /** Kafka consumer group (projectors only). */
   consumerGroup?: string;
+  /**
+   * Topics (keys of TOPICS in libs/contracts) the app publishes to (producers). Checked against the event
+   * definitions its source imports by tools/k8s/kafka-access.spec.ts; the Strimzi ACLs are generated from it.
+   */
+  produces?: readonly string[];
+  /** Kafka consumers of a producer besides its outbox relay (e.g. the issuer's wallet-claim policy). */
+  consumes?: readonly { topics: readonly string[]; group: string }[];
 }
 
 export const APPS: readonly LongRunningApp[] = [
   { name: 'gateway', kind: 'gateway', httpPort: 3000 },
-  { name: 'issuer', kind: 'producer', httpPort: 3001 },
-  { name: 'verifier', kind: 'producer', httpPort: 3002 },
-  { name: 'wallet', kind: 'producer', httpPort: 3003 },
+  {
+    name: 'issuer',
+    kind: 'producer',
+    httpPort: 3001,
+    produces: ['credentials', 'identity', 'bridge', 'sessions'],
+    // apps/issuer/src/credentials/wallet-claim.policy.ts (group: WALLET_POLICY_GROUP_ID of issuer.config.ts)
+    consumes: [{ topics: ['wallet'], group: 'cep.issuer.wallet-policy' }],
+  },
+  { name: 'verifier', kind: 'producer', httpPort: 3002, produces: ['proofs', 'sessions'] },
+  { name: 'wallet', kind: 'producer', httpPort: 3003, produces: ['wallet', 'sessions'] },
   { name: 'history-projector', kind: 'projector', httpPort: 9464, consumerGroup: 'cep.history-projector' },
   { name: 'activity-projector', kind: 'projector', httpPort: 9464, consumerGroup: 'cep.activity-projector' },
   { name: 'report-projector', kind: 'projector', httpPort: 9464, consumerGroup: 'cep.report-projector' },

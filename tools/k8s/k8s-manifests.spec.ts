@@ -67,13 +67,36 @@ describe('validator catches', () => {
     expect(out).toContain('envFrom Secret cep-secret is neither rendered nor declared external');
   });
 
-  it('KEDA allowed past the partition count', () => {
+  it('KEDA bounded otherwise than by the partitions of one of the group\'s topics', () => {
     const out = mutate((o) => (find(o, 'ScaledObject', 'report-projector').spec.maxReplicaCount = 24));
-    expect(out).toContain('maxReplicaCount 24 exceeds the 12 partitions per topic');
+    expect(out).toContain('ScaledObject/report-projector: maxReplicaCount is 24, must be 12: the most partitions of one of its topics (cep.credentials.v1=12)');
+  });
+
+  it('a per-topic partition count raises the bound of the groups reading that topic only', () => {
+    const out = mutate((o) => {
+      const cm = o.find((x) => x.kind === 'ConfigMap' && x.metadata.name.startsWith('cep-config-'))!;
+      cm.data.KAFKA_PARTITIONS_SESSIONS = '24';
+    });
+    expect(out).toContain('ScaledObject/event-log-projector: maxReplicaCount is 12, must be 24');
+    expect(out).toContain('ScaledObject/history-projector: maxReplicaCount is 12, must be 24');
+    expect(out).not.toContain('ScaledObject/report-projector');
+  });
+
+  it('KEDA triggers without a topic, or not matching the projection\'s topics', () => {
+    const out = mutate((o) => {
+      delete find(o, 'ScaledObject', 'report-projector').spec.triggers[0].metadata.topic;
+      find(o, 'ScaledObject', 'activity-projector').spec.triggers[1].metadata.topic = 'cep.proofs.v1';
+      find(o, 'ScaledObject', 'history-projector').spec.triggers.pop();
+    });
+    expect(out).toContain("ScaledObject/report-projector: a kafka trigger sets no topic: KEDA would then cap at the partitions of all the group's topics");
+    expect(out).toContain('ScaledObject/activity-projector: no trigger for subscribed topic(s) cep.wallet.v1');
+    expect(out).toContain('ScaledObject/activity-projector: trigger(s) for topic(s) cep.proofs.v1 the projection does not subscribe to');
+    expect(out).toContain('ScaledObject/history-projector: no trigger for subscribed topic(s) cep.wallet.v1');
   });
 
   it('KEDA connecting to Kafka differently from the apps', () => {
     const out = mutate((o) => delete find(o, 'ScaledObject', 'event-log-projector').spec.triggers[0].authenticationRef);
+    // (the base TriggerAuthentication has no SASL: an overlay with SASL must patch it, as prod does)
     expect(out).toContain('the apps use SASL scram-sha-512 but the kafka trigger sets no sasl');
     expect(out).toContain('KEDA tls is (unset) but the apps have KAFKA_SSL=true');
   });

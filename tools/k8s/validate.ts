@@ -16,16 +16,17 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { loadAll } from 'js-yaml';
+import { partitionsFor, type TopicName } from '@cep/contracts';
 import {
   APPS,
   COMMANDS,
   CONFIG_MAP,
-  DEFAULT_PARTITIONS,
   NAMESPACE,
   PROJECTOR_GRACE_SECONDS,
   SECRET,
   SECRET_KEYS,
 } from './app-catalogue';
+import { projectorMaxReplicas, projectorTopics } from './kafka-access';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -45,8 +46,6 @@ export interface RenderTarget {
   dir: string;
   /** KEDA ScaledObjects for the projectors and an HPA for the gateway are expected (false: none may be rendered). */
   autoscaling: boolean;
-  /** maxReplicaCount every projector ScaledObject must have. */
-  projectorMaxReplicas?: number;
   /** Secrets that exist in the cluster but are not rendered (name -> keys they must provide). */
   externalSecrets: Record<string, readonly string[]>;
   /** Every image must carry an explicit tag other than `latest` (or a digest). */
@@ -56,9 +55,9 @@ export interface RenderTarget {
 }
 
 export const TARGETS: readonly RenderTarget[] = [
-  { name: 'base', dir: 'k8s/base', autoscaling: true, projectorMaxReplicas: DEFAULT_PARTITIONS, externalSecrets: { [SECRET]: SECRET_KEYS }, pinnedImages: false, monitoring: false },
+  { name: 'base', dir: 'k8s/base', autoscaling: true, externalSecrets: { [SECRET]: SECRET_KEYS }, pinnedImages: false, monitoring: false },
   { name: 'dev', dir: 'k8s/overlays/dev', autoscaling: false, externalSecrets: {}, pinnedImages: true, monitoring: false },
-  { name: 'prod', dir: 'k8s/overlays/prod', autoscaling: true, projectorMaxReplicas: 12, externalSecrets: { [SECRET]: SECRET_KEYS }, pinnedImages: true, monitoring: true },
+  { name: 'prod', dir: 'k8s/overlays/prod', autoscaling: true, externalSecrets: { [SECRET]: SECRET_KEYS }, pinnedImages: true, monitoring: true },
 ];
 
 // ---------------------------------------------------------------------------------------------------- rendering
@@ -460,7 +459,8 @@ class Checker {
       if (!(h.spec?.metrics ?? []).some((m: any) => m.type === 'Resource' && m.resource?.name === 'cpu')) this.fail(h, 'no CPU metric');
       note(t.kind, t.name, ref(h));
     }
-    const partitions = Number(this.all('ConfigMap').find((c) => c.metadata.name.startsWith(CONFIG_MAP))?.data?.KAFKA_PARTITIONS ?? DEFAULT_PARTITIONS);
+    // Partition counts as the rendered config sets them (KAFKA_PARTITIONS, KAFKA_PARTITIONS_<TOPIC>; create-topics reads the same).
+    const configEnv: NodeJS.ProcessEnv = { ...(this.all('ConfigMap').find((c) => c.metadata.name.startsWith(`${CONFIG_MAP}-`) || c.metadata.name === CONFIG_MAP)?.data ?? {}) };
     for (const so of scaled) {
       const t = so.spec?.scaleTargetRef ?? {};
       const kind = t.kind ?? 'Deployment';
@@ -478,17 +478,16 @@ class Checker {
       const env = container ? this.containerEnv(container) : new Map<string, string | undefined>();
       const kafka = (so.spec?.triggers ?? []).filter((tr: any) => tr.type === 'kafka');
       if (!kafka.length) this.fail(so, 'no kafka trigger');
+      const app = APPS.find((a) => a.name === t.name);
+      if (app?.kind === 'projector') this.checkProjectorScaling(so, app.name, kafka, max, configEnv);
       for (const tr of kafka) {
         const md = tr.metadata ?? {};
-        const app = APPS.find((a) => a.name === t.name);
         if (app?.consumerGroup && md.consumerGroup !== app.consumerGroup) this.fail(so, `consumerGroup is ${md.consumerGroup}, the app uses ${app.consumerGroup}`);
         if (!/^[1-9]\d*$/.test(String(md.lagThreshold ?? ''))) this.fail(so, 'lagThreshold must be a positive integer string');
         if (md.bootstrapServersFromEnv) {
           if (!env.get(md.bootstrapServersFromEnv)) this.fail(so, `bootstrapServersFromEnv ${md.bootstrapServersFromEnv} is not set in the target container`);
         } else if (!md.bootstrapServers) this.fail(so, 'neither bootstrapServers nor bootstrapServersFromEnv is set');
-        const idle = String(md.allowIdleConsumers ?? 'false') === 'true';
-        if (!idle && max > partitions)
-          this.fail(so, `maxReplicaCount ${max} exceeds the ${partitions} partitions per topic (KAFKA_PARTITIONS): the extra consumers would idle`);
+        if (String(md.allowIdleConsumers ?? 'false') !== 'false') this.fail(so, 'allowIdleConsumers must be "false" (KEDA then never scales past the partitions)');
         // Auth parameters KEDA gets: trigger metadata, then the TriggerAuthentication (env values are resolved).
         const auth = new Map<string, string | undefined>();
         for (const p of ['sasl', 'tls', 'username', 'password']) if (md[p] !== undefined) auth.set(p, String(md[p]));
@@ -521,8 +520,6 @@ class Checker {
         if (appTls !== (auth.get('tls') === 'enable') && !(auth.has('tls') && auth.get('tls') === undefined))
           this.fail(so, `KEDA tls is ${auth.get('tls') ?? '(unset)'} but the apps have KAFKA_SSL=${env.get('KAFKA_SSL') ?? '(unset)'}`);
       }
-      if (this.target.projectorMaxReplicas !== undefined && max !== this.target.projectorMaxReplicas)
-        this.fail(so, `maxReplicaCount is ${max}, expected ${this.target.projectorMaxReplicas} for ${this.target.name}`);
     }
     for (const [id] of scaledTargets) {
       const d = this.find('Deployment', id.split('/')[1]);
@@ -534,6 +531,36 @@ class Checker {
       if (app.kind === 'projector' && !by?.startsWith('ScaledObject/')) this.fail(id, 'projector has no KEDA ScaledObject');
       if (app.kind === 'gateway' && !by?.startsWith('HorizontalPodAutoscaler/')) this.fail(id, 'gateway has no HorizontalPodAutoscaler');
     }
+  }
+
+  /**
+   * The documented bound (docs/deployment.md "Scaling"): one kafka trigger per topic the projection subscribes to,
+   * each naming its topic (without `topic` KEDA caps at the partitions of ALL the group's topics), and
+   * maxReplicaCount equal to the most partitions any one of those topics has under the rendered config.
+   */
+  private checkProjectorScaling(so: K8sObject, app: string, triggers: any[], max: number, configEnv: NodeJS.ProcessEnv): void {
+    const expected = projectorTopics(app);
+    const topics: string[] = triggers.map((tr) => tr.metadata?.topic).filter((x: unknown): x is string => typeof x === 'string' && x !== '');
+    if (topics.length < triggers.length)
+      this.fail(so, 'a kafka trigger sets no topic: KEDA would then cap at the partitions of all the group\'s topics, not of one');
+    const dup = topics.filter((x, i) => topics.indexOf(x) !== i);
+    if (dup.length) this.fail(so, `several triggers for topic(s) ${[...new Set(dup)].join(', ')}`);
+    const missing = expected.filter((x) => !topics.includes(x));
+    const extra = topics.filter((x) => !expected.includes(x));
+    if (missing.length) this.fail(so, `no trigger for subscribed topic(s) ${missing.join(', ')} (the projection's topics: ${expected.join(', ')})`);
+    if (extra.length) this.fail(so, `trigger(s) for topic(s) ${extra.join(', ')} the projection does not subscribe to`);
+    let bound: number;
+    try {
+      bound = projectorMaxReplicas(app, configEnv);
+    } catch (err: any) {
+      this.fail(so, `partition counts of the config: ${err?.message ?? err}`);
+      return;
+    }
+    if (max !== bound)
+      this.fail(
+        so,
+        `maxReplicaCount is ${max}, must be ${bound}: the most partitions of one of its topics (${expected.map((x) => `${x}=${partitionsFor(x as TopicName, configEnv)}`).join(', ')})`,
+      );
   }
 
   private checkJobs(): void {
