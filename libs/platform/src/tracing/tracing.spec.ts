@@ -3,7 +3,7 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { httpTracingMiddleware } from './http-tracing';
 import { activeTraceparent, formatTraceparent, linksFromTraceparents, parseTraceparent, traceparentOf, withActiveSpan } from './trace-context';
-import { platformTracer, samplerFromEnv, startTracing, tracingEnabled, tracingRequested, type TracingHandle } from './tracing';
+import { platformTracer, samplerFromEnv, startTracing, tracesUrl, tracingEnabled, tracingRequested, type TracingHandle } from './tracing';
 
 const TP = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
@@ -33,6 +33,13 @@ describe('samplerFromEnv', () => {
   });
 });
 
+describe('tracesUrl', () => {
+  it('appends /v1/traces to the base endpoint; the traces endpoint is used as is', () => {
+    expect(tracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })).toBe('http://collector:4318/v1/traces');
+    expect(tracesUrl({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/custom' })).toBe('http://b:4318/custom');
+  });
+});
+
 describe('tracing off (no OTLP endpoint)', () => {
   it('registers nothing: no provider, no active span, no traceparent, requests pass untouched', () => {
     expect(tracingRequested({})).toBe(false);
@@ -49,6 +56,17 @@ describe('tracing off (no OTLP endpoint)', () => {
     httpTracingMiddleware()(fakeReq('/v1/things', { traceparent: TP }), res, next);
     expect(next).toHaveBeenCalledTimes(1);
     expect(res.listenerCount('finish')).toBe(0);
+  });
+});
+
+describe('OTLP exporter', () => {
+  it('is registered from the environment; an unreachable collector never fails the shutdown', async () => {
+    const handle = startTracing('unit', { env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_BSP_SCHEDULE_DELAY: '60000' } })!;
+    expect(handle.serviceName).toBe('unit');
+    expect(tracingEnabled()).toBe(true);
+    platformTracer().startSpan('lost').end();
+    await expect(handle.shutdown()).resolves.toBeUndefined();
+    expect(tracingEnabled()).toBe(false);
   });
 });
 

@@ -99,6 +99,12 @@ export function samplerFromEnv(env: NodeJS.ProcessEnv = process.env): Sampler {
   }
 }
 
+/** `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as is, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces` (the OTLP/HTTP rule). */
+export function tracesUrl(env: NodeJS.ProcessEnv): string {
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  return `${(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`;
+}
+
 function positiveInt(raw: string | undefined, fallback: number, name: string): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
@@ -121,7 +127,7 @@ export function startTracing(serviceName: string, opts: TracingOptions = {}): Tr
     resource: resourceFromAttributes({ 'service.name': name }),
     sampler: opts.sampler ?? samplerFromEnv(env),
     spanLimits: { linkCountLimit: positiveInt(env.OTEL_SPAN_LINK_COUNT_LIMIT, 2000, 'OTEL_SPAN_LINK_COUNT_LIMIT') },
-    spanProcessors: [opts.exporter ? new SimpleSpanProcessor({ exporter: opts.exporter }) : new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: positiveInt(env.OTEL_BSP_SCHEDULE_DELAY, 5000, 'OTEL_BSP_SCHEDULE_DELAY') })],
+    spanProcessors: [opts.exporter ? new SimpleSpanProcessor({ exporter: opts.exporter }) : new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: tracesUrl(env) }), scheduledDelayMillis: positiveInt(env.OTEL_BSP_SCHEDULE_DELAY, 5000, 'OTEL_BSP_SCHEDULE_DELAY') })],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
@@ -136,11 +142,12 @@ export function startTracing(serviceName: string, opts: TracingOptions = {}): Tr
   const handle: TracingHandle = {
     provider,
     serviceName: name,
-    flush: () => provider.forceFlush(),
+    flush: () => provider.forceFlush().catch(() => undefined),
     async shutdown() {
       process.removeListener('SIGTERM', flushOnSignal);
       process.removeListener('SIGINT', flushOnSignal);
-      await provider.shutdown();
+      // An unreachable collector loses the buffered spans, never fails the caller's shutdown.
+      await provider.shutdown().catch(() => undefined);
       trace.disable();
       context.disable();
       propagation.disable();
