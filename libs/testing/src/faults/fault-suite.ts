@@ -144,10 +144,21 @@ export class FaultSuite {
    */
   private async startDlqReader(): Promise<void> {
     const byTopic = new Map(this.adapters.map((a) => [deadLetterTopic(this.groupOf(a)), this.groupOf(a)]));
-    this.dlqReader = this.kafka.consumer({ groupId: `${this.groupPrefix}.dlq-reader`, sessionTimeout: 10000, heartbeatInterval: 1000 });
-    await this.dlqReader.connect();
-    await this.dlqReader.subscribe({ topics: [...byTopic.keys()], fromBeginning: true });
-    await this.dlqReader.run({
+    const reader = this.kafka.consumer({ groupId: `${this.groupPrefix}.dlq-reader`, sessionTimeout: 10000, heartbeatInterval: 1000 });
+    this.dlqReader = reader;
+    // A crash kafkajs does not restart itself (the broker fault outlasting its retries): start a new reader of the
+    // same group, which resumes at its committed offsets.
+    reader.on(reader.events.CRASH, (e) => {
+      if (e.payload.restart || this.dlqReader !== reader) return;
+      void reader
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => this.startDlqReader())
+        .catch((err) => this.log(`dead-letter topic reader could not restart: ${String(err)}`));
+    });
+    await reader.connect();
+    await reader.subscribe({ topics: [...byTopic.keys()], fromBeginning: true });
+    await reader.run({
       eachMessage: async ({ topic, message }) => {
         const h = (k: string) => String(message.headers?.[k] ?? '');
         const group = byTopic.get(topic)!;
