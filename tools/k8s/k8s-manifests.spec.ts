@@ -85,12 +85,12 @@ describe('validator catches', () => {
   it('KEDA triggers without a topic, or not matching the projection\'s topics', () => {
     const out = mutate((o) => {
       delete find(o, 'ScaledObject', 'report-projector').spec.triggers[0].metadata.topic;
-      find(o, 'ScaledObject', 'activity-projector').spec.triggers[1].metadata.topic = 'cep.proofs.v1';
+      find(o, 'ScaledObject', 'event-log-projector').spec.triggers[0].metadata.topic = 'cep.proofs.v1';
       find(o, 'ScaledObject', 'history-projector').spec.triggers.pop();
     });
     expect(out).toContain("ScaledObject/report-projector: a kafka trigger sets no topic: KEDA would then cap at the partitions of all the group's topics");
-    expect(out).toContain('ScaledObject/activity-projector: no trigger for subscribed topic(s) cep.wallet.v1');
-    expect(out).toContain('ScaledObject/activity-projector: trigger(s) for topic(s) cep.proofs.v1 the projection does not subscribe to');
+    expect(out).toContain('ScaledObject/event-log-projector: no trigger for subscribed topic(s) cep.sessions.v1');
+    expect(out).toContain('ScaledObject/event-log-projector: trigger(s) for topic(s) cep.proofs.v1 the projection does not subscribe to');
     expect(out).toContain('ScaledObject/history-projector: no trigger for subscribed topic(s) cep.wallet.v1');
   });
 
@@ -122,6 +122,55 @@ describe('validator catches', () => {
     });
     expect(out).toContain('Deployment/wallet: no ServiceMonitor selects its Service');
     expect(out).toContain('ServiceMonitor/issuer: endpoint port metrics is not a named port of Service/issuer');
+  });
+
+  it('no default-deny NetworkPolicy, no DNS, and pods without their Kafka/PostgreSQL egress', () => {
+    const out = mutate((o) => {
+      o.splice(o.indexOf(find(o, 'NetworkPolicy', 'default-deny-all')), 1);
+      o.splice(o.indexOf(find(o, 'NetworkPolicy', 'allow-dns-egress')), 1);
+      find(o, 'NetworkPolicy', 'allow-kafka-egress').spec.podSelector.matchExpressions[0].values = ['producer', 'kafka-topics'];
+      find(o, 'NetworkPolicy', 'allow-postgres-egress').spec.egress[0].ports[0].port = 5433;
+    });
+    expect(out).toContain('NetworkPolicy/-: no default-deny policy');
+    expect(out).toContain('Deployment/gateway: NetworkPolicies allow no DNS egress');
+    expect(out).toContain('Deployment/report-projector: NetworkPolicies allow no egress to the Kafka port 9096 (KAFKA_BROKERS)');
+    expect(out).toContain('Job/cep-migrate: NetworkPolicies allow no egress to PostgreSQL (5432)');
+  });
+
+  it('NetworkPolicies that open more than needed', () => {
+    const out = mutate((o) => {
+      find(o, 'NetworkPolicy', 'allow-kafka-egress').spec.podSelector.matchExpressions[0].values.push('gateway');
+      delete find(o, 'NetworkPolicy', 'allow-metrics-from-prometheus').spec.ingress[0].ports;
+      find(o, 'NetworkPolicy', 'allow-producers-from-clients').spec.ingress[0].from = [{ namespaceSelector: {} }];
+    });
+    expect(out).toContain('Deployment/gateway: NetworkPolicies allow egress to the Kafka port 9096, which it does not use');
+    expect(out).toContain('NetworkPolicy/allow-metrics-from-prometheus: an ingress rule without ports admits every port');
+    expect(out).toContain('NetworkPolicy/allow-producers-from-clients: an ingress peer with an empty namespaceSelector matches every namespace');
+  });
+
+  it('the gateway unreachable from the ingress controller, a projector reachable from it, Prometheus locked out', () => {
+    const out = mutate((o) => {
+      const np = find(o, 'NetworkPolicy', 'allow-gateway-from-ingress');
+      np.spec.podSelector = { matchLabels: { 'app.kubernetes.io/component': 'projector' } };
+      np.spec.ingress[0].ports[0].port = 'metrics';
+      find(o, 'NetworkPolicy', 'allow-metrics-from-prometheus').spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'] = 'prometheus';
+    });
+    expect(out).toContain('Deployment/gateway: NetworkPolicies do not let the ingress controller (namespace ingress-nginx) reach port 3000');
+    expect(out).toContain('Deployment/history-projector: NetworkPolicies let the ingress controller reach it; only the gateway is public');
+    expect(out).toContain('NetworkPolicy/allow-gateway-from-ingress: lets a peer other than Prometheus reach projector history-projector');
+    expect(out).toContain('Deployment/wallet: NetworkPolicies do not let Prometheus (namespace monitoring) scrape port 3003');
+    expect(out).toContain('Ingress/cep: path /: NetworkPolicies block the ingress controller from gateway:http');
+  });
+
+  it('an Ingress host without TLS, a path to a Service that is not rendered, no TLS certificate source', () => {
+    const out = mutate((o) => {
+      const ing = find(o, 'Ingress', 'cep');
+      ing.spec.rules.push({ host: 'console.example.com', http: { paths: [{ path: '/console', pathType: 'Prefix', backend: { service: { name: 'console', port: { name: 'http' } } } }] } });
+      delete ing.metadata.annotations['cert-manager.io/cluster-issuer'];
+    });
+    expect(out).toContain('Ingress/cep: host console.example.com is not covered by spec.tls');
+    expect(out).toContain('Ingress/cep: path /console: backend Service console is not rendered');
+    expect(out).toContain('Ingress/cep: TLS Secret cep-tls is neither issued by cert-manager (annotation) nor rendered/declared external');
   });
 
   it('a Dockerfile whose APP list lost an app', () => {

@@ -125,6 +125,8 @@ const MODEL_SOURCES: Record<string, [string, string]> = {
   'batch/v1/Job': ['kubernetes-models/batch/v1', 'Job'],
   'autoscaling/v2/HorizontalPodAutoscaler': ['kubernetes-models/autoscaling/v2', 'HorizontalPodAutoscaler'],
   'policy/v1/PodDisruptionBudget': ['kubernetes-models/policy/v1', 'PodDisruptionBudget'],
+  'networking.k8s.io/v1/NetworkPolicy': ['kubernetes-models/networking.k8s.io/v1', 'NetworkPolicy'],
+  'networking.k8s.io/v1/Ingress': ['kubernetes-models/networking.k8s.io/v1', 'Ingress'],
   'keda.sh/v1alpha1/ScaledObject': ['@kubernetes-models/keda/keda.sh/v1alpha1', 'ScaledObject'],
   'keda.sh/v1alpha1/TriggerAuthentication': ['@kubernetes-models/keda/keda.sh/v1alpha1', 'TriggerAuthentication'],
   'monitoring.coreos.com/v1/ServiceMonitor': ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1', 'ServiceMonitor'],
@@ -203,6 +205,50 @@ function containerHasPort(containers: any[], port: string | number): boolean {
   );
 }
 
+/** Namespaces (kubernetes.io/metadata.name) of the peers the NetworkPolicies of every target must admit. */
+export const NETWORK_PEERS = { ingressController: 'ingress-nginx', prometheus: 'monitoring' } as const;
+
+/** A label selector (matchLabels + matchExpressions) against labels; an empty selector matches everything. */
+export function selectorMatches(selector: any, labels: Record<string, string> | undefined): boolean {
+  if (!selector) return true;
+  const l = labels ?? {};
+  if (!Object.entries(selector.matchLabels ?? {}).every(([k, v]) => l[k] === v)) return false;
+  return (selector.matchExpressions ?? []).every((e: any) => {
+    const has = Object.prototype.hasOwnProperty.call(l, e.key);
+    switch (e.operator) {
+      case 'In':
+        return has && (e.values ?? []).includes(l[e.key]);
+      case 'NotIn':
+        return !has || !(e.values ?? []).includes(l[e.key]);
+      case 'Exists':
+        return has;
+      case 'DoesNotExist':
+        return !has;
+      default:
+        return false;
+    }
+  });
+}
+
+/** host:port pairs of a comma-separated broker list (port 9092 when absent). */
+export function brokerPorts(brokers: string | undefined): number[] {
+  return [...new Set((brokers ?? '').split(',').map((b) => b.trim()).filter(Boolean).map((b) => Number(/:(\d+)$/.exec(b)?.[1] ?? 9092)))];
+}
+
+interface PodUnderPolicy {
+  owner: K8sObject;
+  labels: Record<string, string>;
+  containers: any[];
+}
+
+/** A NetworkPolicy port entry matches a numeric port (named ports resolved against the pod's containers). */
+function policyPortMatches(entry: any, port: number, protocol: string, containers: any[]): boolean {
+  if ((entry.protocol ?? 'TCP') !== protocol) return false;
+  if (entry.port === undefined) return true;
+  if (typeof entry.port === 'number') return entry.endPort !== undefined ? port >= entry.port && port <= entry.endPort : entry.port === port;
+  return containers.some((c) => (c.ports ?? []).some((p: any) => p.name === entry.port && p.containerPort === port));
+}
+
 class Checker {
   readonly findings: Finding[] = [];
   private readonly byKind = new Map<string, K8sObject[]>();
@@ -266,6 +312,8 @@ class Checker {
     this.checkAutoscaling();
     this.checkJobs();
     this.checkMonitoring();
+    this.checkNetworkPolicies();
+    this.checkIngress();
     return this.findings;
   }
 
@@ -583,6 +631,144 @@ class Checker {
       }
     }
   }
+  private podsUnderPolicy(): PodUnderPolicy[] {
+    return [...this.all('Deployment'), ...this.all('Job')].map((o) => ({
+      owner: o,
+      labels: o.spec?.template?.metadata?.labels ?? {},
+      containers: o.spec?.template?.spec?.containers ?? [],
+    }));
+  }
+
+  private policiesFor(pod: PodUnderPolicy, type: 'Ingress' | 'Egress'): K8sObject[] {
+    return this.all('NetworkPolicy').filter((np) => {
+      const types: string[] = np.spec?.policyTypes ?? (type === 'Ingress' || np.spec?.egress ? ['Ingress', ...(np.spec?.egress ? ['Egress'] : [])] : []);
+      return types.includes(type) && selectorMatches(np.spec?.podSelector ?? {}, pod.labels);
+    });
+  }
+
+  /** Is traffic on port/protocol allowed to (Ingress) or from (Egress) the pod, optionally only from/to a namespace? */
+  private allows(pod: PodUnderPolicy, type: 'Ingress' | 'Egress', port: number, protocol: string, namespace?: string): boolean {
+    const key = type === 'Ingress' ? 'ingress' : 'egress';
+    const peersKey = type === 'Ingress' ? 'from' : 'to';
+    return this.policiesFor(pod, type).some((np) =>
+      (np.spec?.[key] ?? []).some((rule: any) => {
+        const ports: any[] = rule.ports ?? [];
+        if (ports.length && !ports.some((e) => policyPortMatches(e, port, protocol, pod.containers))) return false;
+        const peers: any[] = rule[peersKey] ?? [];
+        if (!namespace) return true;
+        return peers.some(
+          (p) => p.namespaceSelector && selectorMatches(p.namespaceSelector, { 'kubernetes.io/metadata.name': namespace }) && Object.keys(p.namespaceSelector).length > 0,
+        );
+      }),
+    );
+  }
+
+  /** Container ports the pod accepts traffic on, from any peer. */
+  private checkNetworkPolicies(): void {
+    const policies = this.all('NetworkPolicy');
+    const denyAll = policies.find(
+      (np) =>
+        selectorMatches(np.spec?.podSelector ?? {}, {}) &&
+        !Object.keys(np.spec?.podSelector?.matchLabels ?? {}).length &&
+        !(np.spec?.podSelector?.matchExpressions ?? []).length &&
+        ['Ingress', 'Egress'].every((t) => (np.spec?.policyTypes ?? []).includes(t)) &&
+        !(np.spec?.ingress ?? []).length &&
+        !(np.spec?.egress ?? []).length,
+    );
+    if (!denyAll) this.fail('NetworkPolicy/-', 'no default-deny policy (podSelector {}, policyTypes Ingress and Egress, no rules)');
+    for (const np of policies) {
+      for (const [key, peersKey] of [['ingress', 'from'], ['egress', 'to']] as const)
+        for (const rule of np.spec?.[key] ?? []) {
+          if (!(rule[peersKey] ?? []).length) this.fail(np, `an ${key} rule without "${peersKey}" admits every peer`);
+          if (!(rule.ports ?? []).length) this.fail(np, `an ${key} rule without ports admits every port`);
+          for (const peer of rule[peersKey] ?? [])
+            if (peer.namespaceSelector && !Object.keys(peer.namespaceSelector).length) this.fail(np, `an ${key} peer with an empty namespaceSelector matches every namespace`);
+        }
+    }
+    const configEnv = this.all('ConfigMap').find((c) => c.metadata.name.startsWith(`${CONFIG_MAP}-`) || c.metadata.name === CONFIG_MAP)?.data ?? {};
+    const kafkaPorts = brokerPorts(configEnv.KAFKA_BROKERS);
+    for (const pod of this.podsUnderPolicy()) {
+      const name = pod.labels['app.kubernetes.io/name'];
+      const app = APPS.find((a) => a.name === name);
+      const usesKafka = (app && app.kind !== 'gateway') || name === 'create-topics';
+      const usesDatabase = !!app || name === 'migrate';
+      if (!this.allows(pod, 'Egress', 53, 'UDP') || !this.allows(pod, 'Egress', 53, 'TCP')) this.fail(pod.owner, 'NetworkPolicies allow no DNS egress (port 53 UDP and TCP)');
+      for (const port of kafkaPorts) {
+        const allowed = this.allows(pod, 'Egress', port, 'TCP');
+        if (usesKafka && !allowed) this.fail(pod.owner, `NetworkPolicies allow no egress to the Kafka port ${port} (KAFKA_BROKERS)`);
+        if (!usesKafka && allowed) this.fail(pod.owner, `NetworkPolicies allow egress to the Kafka port ${port}, which it does not use`);
+      }
+      if (usesDatabase && !this.allows(pod, 'Egress', 5432, 'TCP')) this.fail(pod.owner, 'NetworkPolicies allow no egress to PostgreSQL (5432)');
+      if (!usesDatabase && this.allows(pod, 'Egress', 5432, 'TCP')) this.fail(pod.owner, 'NetworkPolicies allow egress to PostgreSQL, which it does not use');
+      const env = pod.containers[0] ? this.containerEnv(pod.containers[0]) : new Map<string, string | undefined>();
+      const jwks = env.get('AUTH_JWKS_URL');
+      if (jwks && app && app.kind !== 'projector') {
+        const url = new URL(jwks);
+        const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+        if (!this.allows(pod, 'Egress', port, 'TCP')) this.fail(pod.owner, `NetworkPolicies allow no egress to AUTH_JWKS_URL (port ${port})`);
+      }
+      if (!app) {
+        const open = pod.containers.flatMap((c) => c.ports ?? []).filter((p: any) => this.allows(pod, 'Ingress', p.containerPort, p.protocol ?? 'TCP'));
+        if (open.length || this.policiesFor(pod, 'Ingress').some((np) => (np.spec?.ingress ?? []).length)) this.fail(pod.owner, 'a Job must accept no ingress');
+        continue;
+      }
+      if (!this.allows(pod, 'Ingress', app.httpPort, 'TCP', NETWORK_PEERS.prometheus))
+        this.fail(pod.owner, `NetworkPolicies do not let Prometheus (namespace ${NETWORK_PEERS.prometheus}) scrape port ${app.httpPort}`);
+      const fromIngress = this.allows(pod, 'Ingress', app.httpPort, 'TCP', NETWORK_PEERS.ingressController);
+      if (app.kind === 'gateway' && !fromIngress)
+        this.fail(pod.owner, `NetworkPolicies do not let the ingress controller (namespace ${NETWORK_PEERS.ingressController}) reach port ${app.httpPort}`);
+      if (app.kind !== 'gateway' && fromIngress) this.fail(pod.owner, 'NetworkPolicies let the ingress controller reach it; only the gateway is public');
+      if (app.kind === 'projector') {
+        // Projectors serve nothing but health and metrics: only Prometheus may connect.
+        for (const np of this.policiesFor(pod, 'Ingress'))
+          for (const rule of np.spec?.ingress ?? [])
+            for (const peer of rule.from ?? [])
+              if (!peer.namespaceSelector || !selectorMatches(peer.namespaceSelector, { 'kubernetes.io/metadata.name': NETWORK_PEERS.prometheus }))
+                this.fail(np, `lets a peer other than Prometheus reach projector ${app.name}`);
+      }
+    }
+  }
+
+  private checkIngress(): void {
+    const ingresses = this.all('Ingress');
+    if (!ingresses.length) this.fail('Ingress/-', 'no Ingress routes to the gateway');
+    let gatewayRouted = false;
+    for (const ing of ingresses) {
+      const tlsHosts = new Set<string>((ing.spec?.tls ?? []).flatMap((t: any) => t.hosts ?? []));
+      for (const t of ing.spec?.tls ?? []) if (!t.secretName) this.fail(ing, 'a tls entry names no secretName');
+      const certManager = Object.keys(ing.metadata.annotations ?? {}).some((k) => k === 'cert-manager.io/cluster-issuer' || k === 'cert-manager.io/issuer');
+      const external = Object.keys(this.target.externalSecrets).concat(this.all('Secret').map((x) => x.metadata.name));
+      for (const t of ing.spec?.tls ?? []) if (t.secretName && !certManager && !external.includes(t.secretName))
+        this.fail(ing, `TLS Secret ${t.secretName} is neither issued by cert-manager (annotation) nor rendered/declared external`);
+      if (ing.spec?.defaultBackend) this.fail(ing, 'defaultBackend would serve hosts without TLS');
+      for (const rule of ing.spec?.rules ?? []) {
+        if (!rule.host) this.fail(ing, 'a rule without host cannot be covered by TLS');
+        else if (!tlsHosts.has(rule.host)) this.fail(ing, `host ${rule.host} is not covered by spec.tls`);
+        for (const p of rule.http?.paths ?? []) {
+          const b = p.backend?.service;
+          const svc = b ? this.find('Service', b.name) : undefined;
+          if (!svc) {
+            this.fail(ing, `path ${p.path}: backend Service ${b?.name ?? '(none)'} is not rendered`);
+            continue;
+          }
+          const sp = (svc.spec?.ports ?? []).find((x: any) => (b.port?.name !== undefined ? x.name === b.port.name : x.port === b.port?.number));
+          if (!sp) {
+            this.fail(ing, `path ${p.path}: Service ${svc.metadata.name} has no port ${b.port?.name ?? b.port?.number}`);
+            continue;
+          }
+          for (const pod of this.podsUnderPolicy().filter((x) => labelsMatch(svc.spec?.selector, x.labels))) {
+            const target = sp.targetPort ?? sp.port;
+            const port = typeof target === 'number' ? target : pod.containers.flatMap((c) => c.ports ?? []).find((x: any) => x.name === target)?.containerPort;
+            if (port === undefined || !this.allows(pod, 'Ingress', port, 'TCP', NETWORK_PEERS.ingressController))
+              this.fail(ing, `path ${p.path}: NetworkPolicies block the ingress controller from ${pod.owner.metadata.name}:${target}`);
+            if (pod.labels['app.kubernetes.io/name'] === 'gateway') gatewayRouted = true;
+          }
+        }
+      }
+    }
+    if (ingresses.length && !gatewayRouted) this.fail('Ingress/-', 'no Ingress path reaches the gateway');
+  }
+
   private checkMonitoring(): void {
     const monitors = this.all('ServiceMonitor');
     const rules = this.all('PrometheusRule');
