@@ -16,6 +16,7 @@ type Schema = JsonSchema & {
   const?: unknown;
   not?: Schema;
   type?: string | string[];
+  anyOf?: Schema[];
 };
 
 const DEFS = '#/$defs/';
@@ -31,19 +32,35 @@ function deref(s: Schema, root: Schema): Schema {
   return cur;
 }
 
-const types = (s: Schema) => (s.type === undefined ? undefined : [s.type].flat().sort().join('|'));
+const types = (s: Schema) => (s.type === undefined ? undefined : [s.type].flat().filter((t) => t !== 'null').sort().join('|') || 'null');
 const absent = (s: Schema | undefined) => s?.not !== undefined && Object.keys(s.not).length === 0;
 
+/** `anyOf: [S, { type: 'null' }]` as S plus "accepts null". */
+function unwrapNull(s: Schema): { schema: Schema; nullable: boolean } {
+  const isNull = (b: Schema) => b.type === 'null' && Object.keys(b).length === 1;
+  const branches = s.anyOf;
+  if (Array.isArray(branches) && branches.length === 2 && branches.some(isNull) && !branches.every(isNull)) {
+    return { schema: branches.find((b) => !isNull(b))!, nullable: true };
+  }
+  return { schema: s, nullable: [s.type].flat().includes('null') };
+}
+
 function compare(prev: Schema, next: Schema, prevRoot: Schema, nextRoot: Schema, at: string, out: string[], seen: Set<string>): void {
-  const a = deref(prev, prevRoot);
-  const b = deref(next, nextRoot);
+  const pa = unwrapNull(prev);
+  const pb = unwrapNull(next);
+  if (pa.nullable && !pb.nullable) out.push(`${at || '(root)'}: no longer accepts null`);
+  const a = deref(pa.schema, prevRoot);
+  const b = deref(pb.schema, nextRoot);
   const key = `${at}|${prev.$ref ?? ''}|${next.$ref ?? ''}`;
   if (seen.has(key)) return;
   seen.add(key);
   const where = at || '(root)';
   if (absent(a)) return; // it had to be absent: anything the next schema says about it accepts the old events
   if (absent(b)) return void out.push(`${where}: removed (must now be absent)`);
-  if (types(a) !== types(b) && types(b) !== undefined) out.push(`${where}: retyped from ${types(a) ?? 'any'} to ${types(b)}`);
+  const ta = types(a);
+  const tb = types(b);
+  // Retyped unless the new types include every old one (adding `null` widens)
+  if (tb !== undefined && (ta === undefined || !ta.split('|').every((t) => tb.split('|').includes(t)))) out.push(`${where}: retyped from ${ta ?? 'any'} to ${tb}`);
   for (const k of ['format', 'const', 'pattern'] as const) {
     if (b[k] !== undefined && JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.push(`${where}: ${k} changed from ${JSON.stringify(a[k])} to ${JSON.stringify(b[k])}`);
   }

@@ -82,6 +82,17 @@ function classDoc(docs: SourceDocs, cls: AnyClass, property?: string): string | 
   return undefined;
 }
 
+/** A property schema that also accepts `null` (`type: [T, "null"]`, or `anyOf` with `{ type: "null" }` for a `$ref`). */
+function orNull(prop: JsonSchema): JsonSchema {
+  if (typeof prop.type === 'string') {
+    const out: JsonSchema = { ...prop, type: [prop.type, 'null'] };
+    if (Array.isArray(prop.enum)) out.enum = [...prop.enum, null];
+    return out;
+  }
+  const { description, ...schema } = prop;
+  return { ...(description ? { description } : {}), anyOf: [schema, { type: 'null' }] };
+}
+
 /** The schema of one class (properties in declaration order, descriptions from the JSDoc), and the classes it references. */
 function classSchema(cls: AnyClass, docs: SourceDocs): { schema: JsonSchema; refs: Map<string, AnyClass> } {
   const raw = targetConstructorToSchema(cls as never, OPTIONS) as JsonSchema & { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -106,6 +117,8 @@ function classSchema(cls: AnyClass, docs: SourceDocs): { schema: JsonSchema; ref
   }
   const description = classDoc(docs, cls);
   const required = (raw.required ?? []).filter((r) => properties[r] && !properties[r].not);
+  // class-validator's @IsOptional() accepts null as absent, and producers do send null for absent optional fields.
+  for (const [name, prop] of Object.entries(properties)) if (!required.includes(name) && !prop.not) properties[name] = orNull(prop);
   const schema: JsonSchema = {
     title: cls.name,
     ...(description ? { description } : {}),

@@ -79,7 +79,8 @@ describe('schema evolution guard', () => {
 
   it('refuses a removed field, a retyped field, a newly required field, a narrowed enum or bound', () => {
     expect(breakingChanges(published, changed((s) => delete s.properties.reason))).toEqual(['reason: removed']);
-    expect(breakingChanges(published, changed((s) => (s.properties.reason = { type: 'integer' })))).toEqual(['reason: retyped from string to integer']);
+    expect(breakingChanges(published, changed((s) => (s.properties.reason = { type: ['integer', 'null'] })))).toEqual(['reason: retyped from string to integer']);
+    expect(breakingChanges(published, changed((s) => (s.properties.reason = { type: 'string', maxLength: 1024 })))).toEqual(['reason: no longer accepts null']);
     expect(breakingChanges(published, changed((s) => s.required.push('reason')))).toEqual(['reason: newly required']);
     expect(breakingChanges(published, changed((s) => ((s.properties.profile as { enum: string[] }).enum = ['mdoc'])))).toEqual([
       expect.stringMatching(/^profile: enum no longer accepts "cwt"/),
