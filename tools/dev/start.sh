@@ -20,11 +20,14 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund
 fi
 
+broker_started_now=""
 if ! bash tools/kafka/kafka.sh status; then
   bash tools/kafka/kafka.sh start
   touch "$run_dir/started-kafka"
+  broker_started_now=1
 fi
-# Migrations + topics only when their sources (or DATABASE_URL / the broker) changed since the last successful run.
+# Migrations + topics only when their sources (or DATABASE_URL / the broker) changed since the last successful run
+# and the broker was already running (a broker started now may have a fresh data directory).
 setup_stamp() {
   {
     echo "$DATABASE_URL ${KAFKA_BROKERS:-}"
@@ -40,7 +43,7 @@ applied_migrations() {
 }
 stamp_file="$run_dir/setup.stamp"
 stamp="$(setup_stamp)"
-if [ "${FORCE_SETUP:-0}" != "1" ] && [ -f "$stamp_file" ] && [ "$(head -1 "$stamp_file")" = "$stamp" ] \
+if [ "${FORCE_SETUP:-0}" != "1" ] && [ -z "$broker_started_now" ] && [ -f "$stamp_file" ] && [ "$(head -1 "$stamp_file")" = "$stamp" ] \
   && [ "$(sed -n 2p "$stamp_file")" = "$(applied_migrations)" ]; then
   echo "migrations and topics unchanged since the last run: skipped (FORCE_SETUP=1 runs them)"
 else
