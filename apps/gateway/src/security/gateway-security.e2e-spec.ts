@@ -215,17 +215,20 @@ describe.each(SECURITY_ENDPOINTS.map((ep) => [ep.name, ep] as const))('%s', (_na
     });
   }
 
-  it(`413 with a clean JSON body for a body over the cap (${BODY_LIMIT} bytes)`, async () => {
-    const big = JSON.stringify({ ...ep.params(A), pad: 'x'.repeat(BODY_LIMIT * 2) });
-    const a = await call({ ...ep, method: 'POST', stream: false }, { bearer: await token(A.org, ep.scope), rawBody: big });
-    expect(a.status).toBe(413);
-    expect(a.json).toEqual({
-      statusCode: 413,
-      code: 'PAYLOAD_TOO_LARGE',
-      message: 'request body too large',
-      details: [{ value: null, msg: expect.stringContaining(String(BODY_LIMIT)), param: 'body', location: 'body' }],
+  // Routes that take a body (a GET route has no POST operation to answer 413 on; the cap is the same middleware).
+  if (ep.method === 'POST') {
+    it(`413 with a clean JSON body for a body over the cap (${BODY_LIMIT} bytes)`, async () => {
+      const big = JSON.stringify({ ...ep.params(A), pad: 'x'.repeat(BODY_LIMIT * 2) });
+      const a = await call({ ...ep, stream: false }, { bearer: await token(A.org, ep.scope), rawBody: big });
+      expect(a.status).toBe(413);
+      expect(a.json).toEqual({
+        statusCode: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'request body too large',
+        details: [{ value: null, msg: expect.stringContaining(String(BODY_LIMIT)), param: 'body', location: 'body' }],
+      });
     });
-  });
+  }
 });
 
 describe('headers and errors', () => {
