@@ -26,7 +26,8 @@ import {
   SECRET,
   SECRET_KEYS,
 } from './app-catalogue';
-import { projectorMaxReplicas, projectorTopics } from './kafka-access';
+import { kafkaAccess, platformTopics, projectorMaxReplicas, projectorTopics } from './kafka-access';
+import { aclsFor, CLUSTER_CA_SECRET, kafkaUserName, MIN_INSYNC_REPLICAS, STRIMZI_CLUSTER, STRIMZI_SCHEMAS, TOPIC_REPLICAS } from './strimzi';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -52,12 +53,31 @@ export interface RenderTarget {
   pinnedImages: boolean;
   /** The monitoring component is included: a ServiceMonitor per app, the PrometheusRule, the Grafana dashboard. */
   monitoring: boolean;
+  /**
+   * Kafka is run by Strimzi: topics are KafkaTopic resources (no create-topics Job) and each Kafka-using app logs in
+   * as its own KafkaUser with least-privilege ACLs (tools/k8s/strimzi.ts). False: neither kind may be rendered.
+   */
+  strimzi?: boolean;
 }
 
 export const TARGETS: readonly RenderTarget[] = [
   { name: 'base', dir: 'k8s/base', autoscaling: true, externalSecrets: { [SECRET]: SECRET_KEYS }, pinnedImages: false, monitoring: false },
   { name: 'dev', dir: 'k8s/overlays/dev', autoscaling: false, externalSecrets: {}, pinnedImages: true, monitoring: false },
   { name: 'prod', dir: 'k8s/overlays/prod', autoscaling: true, externalSecrets: { [SECRET]: SECRET_KEYS }, pinnedImages: true, monitoring: true },
+  {
+    name: 'strimzi',
+    dir: 'k8s/overlays/strimzi',
+    autoscaling: true,
+    // Created by Strimzi's User Operator (one per KafkaUser) and the cluster CA Secret copied from the Kafka namespace.
+    externalSecrets: {
+      [SECRET]: SECRET_KEYS,
+      [CLUSTER_CA_SECRET]: ['ca.crt'],
+      ...Object.fromEntries(APPS.map((a) => [kafkaUserName(a.name), ['password', 'sasl.jaas.config']])),
+    },
+    pinnedImages: true,
+    monitoring: true,
+    strimzi: true,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------- rendering
@@ -160,13 +180,37 @@ function ref(o: K8sObject): string {
   return `${o?.kind ?? '?'}/${o?.metadata?.name ?? '?'}`;
 }
 
+type JsonSchemaValidators = Record<string, (o: unknown) => { instancePath: string; message?: string; params?: any }[]>;
+let jsonSchemaValidators: JsonSchemaValidators | undefined;
+
+/** ajv validators for the kinds without a kubernetes-models package (Strimzi: STRIMZI_SCHEMAS of tools/k8s/strimzi.ts). */
+function loadJsonSchemas(): JsonSchemaValidators {
+  if (jsonSchemaValidators) return jsonSchemaValidators;
+  const Ajv = require('ajv').default;
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  const out: JsonSchemaValidators = {};
+  for (const [key, schema] of Object.entries(STRIMZI_SCHEMAS)) {
+    const validate = ajv.compile(schema);
+    out[key] = (o: unknown) => (validate(o) ? [] : (validate.errors ?? []));
+  }
+  return (jsonSchemaValidators = out);
+}
+
 export function schemaFindings(target: string, objects: K8sObject[]): Finding[] {
   const findings: Finding[] = [];
   for (const o of objects) {
     const key = `${o.apiVersion}/${o.kind}`;
+    const jsonSchema = loadJsonSchemas()[key];
+    if (jsonSchema) {
+      for (const e of jsonSchema(o)) {
+        const extra = e.params?.missingProperty ? ` (${e.params.missingProperty})` : e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : e.params?.allowedValues ? ` (${e.params.allowedValues.join('|')})` : '';
+        findings.push({ target, object: ref(o), message: `schema: ${e.instancePath || '/'} ${e.message}${extra}` });
+      }
+      continue;
+    }
     const Model = loadModels()[key];
     if (!Model) {
-      findings.push({ target, object: ref(o), message: `no schema for ${key} (supported: ${SUPPORTED_KINDS.join(', ')})` });
+      findings.push({ target, object: ref(o), message: `no schema for ${key} (supported: ${[...SUPPORTED_KINDS, ...Object.keys(STRIMZI_SCHEMAS)].join(', ')})` });
       continue;
     }
     try {
@@ -314,6 +358,7 @@ class Checker {
     this.checkMonitoring();
     this.checkNetworkPolicies();
     this.checkIngress();
+    this.checkStrimzi();
     return this.findings;
   }
 
@@ -614,6 +659,10 @@ class Checker {
   private checkJobs(): void {
     for (const cmd of COMMANDS) {
       const job = this.find('Job', cmd.job);
+      if (cmd.name === 'create-topics' && this.target.strimzi) {
+        if (job) this.fail(job, 'the Topic Operator manages the topics (KafkaTopic): no create-topics Job');
+        continue;
+      }
       if (!job) {
         this.fail(`Job/${cmd.job}`, `missing: the ${cmd.name} command runs as a Job`);
         continue;
@@ -767,6 +816,67 @@ class Checker {
       }
     }
     if (ingresses.length && !gatewayRouted) this.fail('Ingress/-', 'no Ingress path reaches the gateway');
+  }
+
+  /** KafkaTopics = the catalogue under the rendered config; one KafkaUser per Kafka-using app with exactly its ACLs. */
+  private checkStrimzi(): void {
+    const topics = this.all('KafkaTopic');
+    const users = this.all('KafkaUser');
+    if (!this.target.strimzi) {
+      for (const o of [...topics, ...users]) this.fail(o, `target ${this.target.name} does not use Strimzi`);
+      return;
+    }
+    for (const o of [...topics, ...users])
+      if (o.metadata.labels?.['strimzi.io/cluster'] !== STRIMZI_CLUSTER) this.fail(o, `label strimzi.io/cluster must be ${STRIMZI_CLUSTER}`);
+    const configEnv: NodeJS.ProcessEnv = { ...(this.all('ConfigMap').find((c) => c.metadata.name.startsWith(`${CONFIG_MAP}-`))?.data ?? {}) };
+    const expected = platformTopics(configEnv);
+    const byTopic = new Map(topics.map((t) => [t.spec?.topicName ?? t.metadata.name, t]));
+    for (const t of expected) {
+      const kt = byTopic.get(t.name);
+      if (!kt) {
+        this.fail(`KafkaTopic/${t.name}`, 'missing: every catalogue topic and dead-letter topic needs a KafkaTopic');
+        continue;
+      }
+      if (kt.spec?.partitions !== t.partitions) this.fail(kt, `partitions is ${kt.spec?.partitions}, the config (KAFKA_PARTITIONS*) says ${t.partitions}`);
+      if ((kt.spec?.replicas ?? 0) < TOPIC_REPLICAS) this.fail(kt, `replicas must be at least ${TOPIC_REPLICAS}`);
+      if (Number(kt.spec?.config?.['min.insync.replicas']) !== MIN_INSYNC_REPLICAS) this.fail(kt, `config min.insync.replicas must be ${MIN_INSYNC_REPLICAS}`);
+    }
+    for (const [name, kt] of byTopic) if (!expected.some((t) => t.name === name)) this.fail(kt, `topic ${name} is not in the catalogue`);
+
+    const aclKey = (a: any) => `${a.type ?? 'allow'} ${a.resource?.type}:${a.resource?.patternType ?? 'literal'}:${a.resource?.name ?? '*'} ${a.host ?? '*'}`;
+    const flatten = (acls: any[]) => acls.flatMap((a) => (a.operations ?? [a.operation]).map((op: string) => `${aclKey(a)} ${op}`)).sort();
+    const seen = new Set<string>();
+    for (const access of kafkaAccess()) {
+      const d = this.find('Deployment', access.app);
+      const c = (d?.spec?.template?.spec?.containers ?? []).find((x: any) => x.name === access.app);
+      const env = c ? this.containerEnv(c) : new Map<string, string | undefined>();
+      const needsKafka = access.writes.length + access.reads.length + access.groups.length > 0;
+      const username = env.get('KAFKA_SASL_USERNAME');
+      if (!needsKafka) {
+        if (users.some((u) => u.metadata.labels?.['app.kubernetes.io/name'] === access.app || u.metadata.name === kafkaUserName(access.app)))
+          this.fail(`Deployment/${access.app}`, 'uses no Kafka, so it must have no KafkaUser');
+        continue;
+      }
+      const user = users.find((u) => u.metadata.name === username);
+      if (!user) {
+        this.fail(`Deployment/${access.app}`, `KAFKA_SASL_USERNAME ${username ?? '(unset)'} is no rendered KafkaUser (expected ${kafkaUserName(access.app)})`);
+        continue;
+      }
+      if (seen.has(user.metadata.name)) this.fail(user, 'shared by several apps: each app has its own KafkaUser');
+      seen.add(user.metadata.name);
+      if (user.spec?.authentication?.type !== 'scram-sha-512' || env.get('KAFKA_SASL_MECHANISM') !== 'scram-sha-512')
+        this.fail(user, 'authentication must be scram-sha-512, as the apps\' KAFKA_SASL_MECHANISM');
+      const password = (c?.env ?? []).find((e: any) => e.name === 'KAFKA_SASL_PASSWORD')?.valueFrom?.secretKeyRef;
+      if (password?.name !== user.metadata.name || password?.key !== 'password')
+        this.fail(`Deployment/${access.app}`, `KAFKA_SASL_PASSWORD must come from Secret ${user.metadata.name} (key password), created by the User Operator`);
+      const actual = flatten(user.spec?.authorization?.acls ?? []);
+      const wanted = flatten(aclsFor(access));
+      const extra = actual.filter((x) => !wanted.includes(x));
+      const missing = wanted.filter((x) => !actual.includes(x));
+      if (extra.length) this.fail(user, `ACLs beyond the app's topics and groups: ${extra.join('; ')}`);
+      if (missing.length) this.fail(user, `missing ACLs: ${missing.join('; ')}`);
+    }
+    for (const u of users) if (!seen.has(u.metadata.name)) this.fail(u, 'no app logs in as this user');
   }
 
   private checkMonitoring(): void {
