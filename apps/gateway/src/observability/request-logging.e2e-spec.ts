@@ -124,3 +124,27 @@ it('routes kafkajs through the same logger: the issuer with an unreachable broke
   expect(kafka[0]).not.toHaveProperty('timestamp');
   expect(kafka[0]).not.toHaveProperty('message');
 });
+
+it('puts the request span on the access line when tracing is on: trace_id of the caller\'s traceparent, span_id of the server span', async () => {
+  // An OTLP endpoint nobody listens on: tracing is on, exports fail quietly.
+  const gw = await startApp('gateway', { port: 4253, env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_BSP_SCHEDULE_DELAY: '60000' } });
+  try {
+    const traceId = randomUUID().replace(/-/g, '');
+    const parentSpan = randomUUID().replace(/-/g, '').slice(0, 16);
+    const requestId = `e2e-trace-${randomUUID()}`;
+    const res = await fetch(`${gw.url}${ACTIVITY}`, { headers: { traceparent: `00-${traceId}-${parentSpan}-01`, 'x-request-id': requestId } });
+    await res.arrayBuffer();
+    expect(res.status).toBe(401);
+    const line = await expectEventually(() => {
+      const l = parseLines(gw.logFile).find((x) => x.logger === 'http' && x.request_id === requestId);
+      expect(l).toBeDefined();
+      return l as Line;
+    });
+    expect(line.trace_id).toBe(traceId);
+    expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(line.span_id).not.toBe(parentSpan);
+  } finally {
+    await gw.kill('SIGTERM');
+  }
+  expectOneShape(parseLines(gw.logFile));
+});
