@@ -43,8 +43,9 @@ applied_migrations() {
 }
 stamp_file="$run_dir/setup.stamp"
 stamp="$(setup_stamp)"
-if [ "${FORCE_SETUP:-0}" != "1" ] && [ -z "$broker_started_now" ] && [ -f "$stamp_file" ] && [ "$(head -1 "$stamp_file")" = "$stamp" ] \
-  && [ "$(sed -n 2p "$stamp_file")" = "$(applied_migrations)" ]; then
+applied="$(applied_migrations)" # -1: no database or no migrations table yet
+if [ "${FORCE_SETUP:-0}" != "1" ] && [ -z "$broker_started_now" ] && [ "$applied" -gt 0 ] && [ -f "$stamp_file" ] \
+  && [ "$(head -1 "$stamp_file")" = "$stamp" ] && [ "$(sed -n 2p "$stamp_file")" = "$applied" ]; then
   echo "migrations and topics unchanged since the last run: skipped (FORCE_SETUP=1 runs them)"
 else
   node -r @swc-node/register tools/db/migrate.ts
