@@ -1,7 +1,7 @@
 /** Creates every platform topic (and the dead-letter topics) with the configured partition counts. */
 import 'reflect-metadata';
 import { createKafka, ensureTopics, platformTopics } from '@cep/messaging';
-import { loadConfig, PlatformConfig } from '@cep/platform';
+import { configureLogging, loadConfig, Logger, PlatformConfig } from '@cep/platform';
 
 export async function createTopics(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const cfg = loadConfig(PlatformConfig, env);
@@ -9,10 +9,13 @@ export async function createTopics(env: NodeJS.ProcessEnv = process.env): Promis
 }
 
 if (require.main === module) {
+  // The Job's output is the platform's JSON log line like every app's.
+  configureLogging({ app: 'create-topics' });
+  const log = new Logger('create-topics');
   createTopics()
-    .then(() => console.log(`topics ready: ${platformTopics().map((t) => `${t.topic}(${t.numPartitions})`).join(', ')}`))
+    .then(() => log.info('topics ready', { topics: platformTopics().map((t) => `${t.topic}(${t.numPartitions})`) }))
     .catch((err) => {
-      console.error('topic creation failed:', err.message);
+      log.error('topic creation failed', { error: err.message });
       process.exit(1);
     });
 }
