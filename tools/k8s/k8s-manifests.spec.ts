@@ -173,6 +173,15 @@ describe('validator catches', () => {
     expect(out).toContain('Ingress/cep: TLS Secret cep-tls is neither issued by cert-manager (annotation) nor rendered/declared external');
   });
 
+  it('a workload out of the rolling-upgrade order', () => {
+    const out = mutate((o) => {
+      find(o, 'Deployment', 'gateway').metadata.annotations['argocd.argoproj.io/sync-wave'] = '0';
+      find(o, 'Deployment', 'issuer').metadata.labels['app.kubernetes.io/component'] = 'api';
+    });
+    expect(out).toContain('Deployment/gateway: argocd sync-wave is 0, the upgrade step "gateway" is wave 2');
+    expect(out).toContain('Deployment/issuer: component label api is in no step of the rolling upgrade');
+  });
+
   it('a Dockerfile whose APP list lost an app', () => {
     const text = fs.readFileSync(DOCKERFILE, 'utf8').replace('|wallet|', '|');
     expect(formatFindings(checkDockerfile(text))).toContain('differ from tools/k8s/app-catalogue.ts');

@@ -249,6 +249,19 @@ function containerHasPort(containers: any[], port: string | number): boolean {
   );
 }
 
+/**
+ * Steps of a rolling upgrade (docs/operations.md "Rolling upgrade"), in order: the components whose objects each
+ * step applies (`kubectl apply -l 'app.kubernetes.io/component in (...)'`) and the Argo CD sync wave of their
+ * workloads. Everything without one of these components (namespace, config, NetworkPolicies, Kafka users/topics,
+ * monitoring) is applied before them.
+ */
+export const UPGRADE_STEPS = [
+  { name: 'migrations', components: ['migration', 'kafka-topics'], wave: -1 },
+  { name: 'projectors', components: ['projector'], wave: 0 },
+  { name: 'producers', components: ['producer'], wave: 1 },
+  { name: 'gateway', components: ['gateway'], wave: 2 },
+] as const satisfies readonly { name: string; components: readonly string[]; wave: number }[];
+
 /** Namespaces (kubernetes.io/metadata.name) of the peers the NetworkPolicies of every target must admit. */
 export const NETWORK_PEERS = { ingressController: 'ingress-nginx', prometheus: 'monitoring' } as const;
 
@@ -359,6 +372,7 @@ class Checker {
     this.checkNetworkPolicies();
     this.checkIngress();
     this.checkStrimzi();
+    this.checkUpgradeOrder();
     return this.findings;
   }
 
@@ -877,6 +891,24 @@ class Checker {
       if (missing.length) this.fail(user, `missing ACLs: ${missing.join('; ')}`);
     }
     for (const u of users) if (!seen.has(u.metadata.name)) this.fail(u, 'no app logs in as this user');
+  }
+
+  /**
+   * The rolling-upgrade order of docs/operations.md: the runbook's kubectl steps select by component label
+   * (UPGRADE_STEPS) and Argo CD orders by sync wave; both must put config first, then the Jobs, projectors,
+   * producers and the gateway.
+   */
+  private checkUpgradeOrder(): void {
+    const wave = (o: K8sObject) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    const workloads = [...this.all('Deployment'), ...this.all('Job')];
+    for (const o of workloads) {
+      const component = o.metadata.labels?.['app.kubernetes.io/component'];
+      const step = UPGRADE_STEPS.findIndex((s) => (s.components as readonly string[]).includes(component));
+      if (step < 0) this.fail(o, `component label ${component ?? '(none)'} is in no step of the rolling upgrade (UPGRADE_STEPS)`);
+      else if (wave(o) !== UPGRADE_STEPS[step].wave) this.fail(o, `argocd sync-wave is ${wave(o)}, the upgrade step "${UPGRADE_STEPS[step].name}" is wave ${UPGRADE_STEPS[step].wave}`);
+    }
+    const config = this.all('ConfigMap').find((c) => c.metadata.name.startsWith(`${CONFIG_MAP}-`));
+    if (config && workloads.some((o) => wave(o) <= wave(config))) this.fail(config, 'must sync in an earlier wave than every workload');
   }
 
   private checkMonitoring(): void {
