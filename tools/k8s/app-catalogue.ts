@@ -54,6 +54,6 @@ export const CONFIG_MAP = 'cep-config';
 export const SECRET = 'cep-secrets';
 /** Keys every environment must provide in the Secret `cep-secrets` (a placeholder in dev, external in prod). */
 export const SECRET_KEYS = ['DATABASE_URL', 'AUTH_JWT_SECRET', 'KAFKA_SASL_PASSWORD'] as const;
-/** Default partitions per topic (libs/contracts DEFAULT_PARTITIONS); KEDA never scales a projector past this. */
+/** Default partitions per topic (libs/contracts DEFAULT_PARTITIONS). The KEDA bound is computed by tools/k8s/kafka-access.ts. */
 export const DEFAULT_PARTITIONS = 3;
 export const PROJECTOR_GRACE_SECONDS = 45;

@@ -1,14 +1,17 @@
 /**
  * Static validation of the Kubernetes manifests (no cluster, no network).
  *
- *  1. renders each Kustomize target (k8s/base, k8s/overlays/dev, k8s/overlays/prod) with `kubectl kustomize`
+ *  1. renders each Kustomize target (k8s/base, k8s/overlays/{dev,prod,strimzi}) with `kubectl kustomize`
  *     (or a standalone `kustomize build` when kubectl is missing; KUSTOMIZE_BIN=/path/to/kustomize forces it);
  *  2. validates every rendered object against the Kubernetes OpenAPI JSON schemas shipped, precompiled for ajv,
- *     by the npm packages `kubernetes-models` (core kinds), `@kubernetes-models/keda` (ScaledObject,
- *     TriggerAuthentication) and `@kubernetes-models/prometheus-operator` (ServiceMonitor, PrometheusRule);
+ *     by the npm packages `kubernetes-models` (core kinds, NetworkPolicy, Ingress), `@kubernetes-models/keda`
+ *     (ScaledObject, TriggerAuthentication) and `@kubernetes-models/prometheus-operator` (ServiceMonitor,
+ *     PrometheusRule); Strimzi's KafkaTopic/KafkaUser against the JSON Schemas of tools/k8s/strimzi.ts;
  *  3. cross-checks what a schema cannot see: selectors vs pod labels, probe and Service ports vs container ports,
- *     env references vs ConfigMap/Secret keys, security context, autoscaler targets, KEDA replicas vs partitions,
- *     and that every app of tools/k8s/app-catalogue.ts is deployed.
+ *     env references vs ConfigMap/Secret keys, security context, autoscaler targets, KEDA triggers and replica
+ *     bounds vs the topics' partitions, PDBs, NetworkPolicy flows per pod, Ingress TLS and backends, Strimzi
+ *     topics/users/ACLs vs the catalogue, the rolling-upgrade order, and that every app of
+ *     tools/k8s/app-catalogue.ts is deployed.
  *
  *   node -r @swc-node/register tools/k8s/validate.ts      (prints findings; exit 1 if any)
  *   npx jest -c jest.unit.config.js tools/k8s             (the same, as unit tests)
