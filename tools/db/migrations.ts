@@ -5,6 +5,7 @@ import { ReportDailyCounts1732000030000, ReportRowLevelSecurity1732000110200 } f
 import { EventLog1732000050000, EventLogRowLevelSecurity1732000110400 } from '@cep/event-log';
 import { ActivityReadModel1732000040000, ActivityRowLevelSecurity1732000110300, ActivityStatsCounters1732000041000 } from '@cep/activity';
 import { OutboxTraceparent1732000120000 } from '@cep/messaging';
+import { AnalyticsV11732000140000 } from '@cep/analytics';
 import { ProducerStores1732000000100 } from './producer-stores.migration';
 import { IssuerOfferDeadlines1732000010000 } from '../../apps/issuer/src/migrations/1732000010000-offer-deadlines';
 import { TenantScopedStreams1732000095000 } from './tenant-scoped-streams.migration';
@@ -39,4 +40,6 @@ export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   OutboxTraceparent1732000120000,
   // The migrations table readable by every app's role (the readiness `schema` check).
   MigrationsTableReadable1732000130000,
+  // The analytics schema v1 for BI tools: views/functions, cep_analyst, logins bound to one organisation (docs/analytics.md).
+  AnalyticsV11732000140000,
 ];

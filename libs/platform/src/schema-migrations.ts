@@ -28,6 +28,7 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
   'EventLogRowLevelSecurity1732000110400',
   'OutboxTraceparent1732000120000',
   'MigrationsTableReadable1732000130000',
+  'AnalyticsV11732000140000',
 ];
 
 /** TypeORM's migrations table (`migrationsTableName` of {@link dataSourceOptions}). */
