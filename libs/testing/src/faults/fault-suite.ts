@@ -81,6 +81,7 @@ export class FaultSuite {
   private readonly maxSeen = new Map<string, bigint>();
   private backwards: CheckpointSample[] = [];
   private dlqReader?: Consumer;
+  private closing = false;
   /** Copies read from the dead-letter topics: group → message key → origin (topic/partition/offset) → copies. */
   private readonly dlqSeen = new Map<string, Map<string, Map<string, number>>>();
   readonly groupPrefix = `cep.faults.${Date.now().toString(36)}`;
@@ -131,6 +132,7 @@ export class FaultSuite {
   }
 
   async tearDown(): Promise<void> {
+    this.closing = true;
     if (this.sampler) clearInterval(this.sampler);
     await this.dlqReader?.disconnect().catch(() => undefined);
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
@@ -149,7 +151,7 @@ export class FaultSuite {
     // A crash kafkajs does not restart itself (the broker fault outlasting its retries): start a new reader of the
     // same group, which resumes at its committed offsets.
     reader.on(reader.events.CRASH, (e) => {
-      if (e.payload.restart || this.dlqReader !== reader) return;
+      if (e.payload.restart || this.dlqReader !== reader || this.closing) return;
       void reader
         .disconnect()
         .catch(() => undefined)

@@ -65,6 +65,7 @@ export class RecoveryBench {
   private producer?: Producer;
   private admin?: Admin;
   private ticker?: NodeJS.Timeout;
+  private sending?: Promise<void>;
   private partitions: { topic: string; partition: number }[] = [];
   private readonly live = new Set<Instance>();
   private readonly log: (s: string) => void;
@@ -87,10 +88,8 @@ export class RecoveryBench {
     }
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
-    let busy = false;
     this.ticker = setInterval(() => {
-      if (busy) return;
-      busy = true;
+      if (this.sending) return;
       const byTopic = new Map<string, { partition: number; key: string; value: string; headers: Record<string, string> }[]>();
       for (const p of this.partitions) {
         // any valid event advances a partition's checkpoint (types a projection does not record are skipped)
@@ -99,15 +98,19 @@ export class RecoveryBench {
         list.push({ partition: p.partition, key: m.key, value: m.value, headers: m.headers });
         byTopic.set(p.topic, list);
       }
-      void this.producer!
+      this.sending = this.producer!
         .sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
-        .catch(() => undefined)
-        .finally(() => (busy = false));
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => (this.sending = undefined));
     }, this.opts.tickMs ?? 100);
   }
 
   async tearDown(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
+    await this.sending; // a send in flight would reconnect the producer after its disconnect
     for (const i of [...this.live]) await this.kill(i, 'SIGTERM');
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
