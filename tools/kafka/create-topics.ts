@@ -1,4 +1,4 @@
-/** Creates every platform topic (and the dead-letter topics) with the configured partition counts. */
+/** Creates every platform topic (and the dead-letter topics) with the configured partition counts and replication (KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS; unset: the broker defaults). */
 import 'reflect-metadata';
 import { createKafka, ensureTopics, platformTopics } from '@cep/messaging';
 import { configureLogging, loadConfig, Logger, PlatformConfig } from '@cep/platform';

@@ -4,6 +4,34 @@ import { ALL_TOPICS, deadLetterTopic, partitionsFor, type TopicName } from '@cep
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
+  /** Replicas per partition; unset: the broker's `default.replication.factor`. */
+  replicationFactor?: number;
+  /** The topic's `min.insync.replicas`; unset: the broker's default. */
+  minInsyncReplicas?: number;
+}
+
+/**
+ * Replication of the platform's topics from the environment: KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS
+ * (e.g. 3 and 2 on a three-broker cluster, with producers at acks=all: a write survives the loss of one broker and
+ * is refused, not silently under-replicated, when two are gone). Unset: the broker's defaults (1 on the local broker).
+ */
+export function topicReplication(env: NodeJS.ProcessEnv = process.env): Pick<TopicSpec, 'replicationFactor' | 'minInsyncReplicas'> {
+  const read = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+    return n;
+  };
+  const replicationFactor = read('KAFKA_REPLICATION_FACTOR');
+  const minInsyncReplicas = read('KAFKA_MIN_INSYNC_REPLICAS');
+  if (replicationFactor !== undefined && minInsyncReplicas !== undefined && minInsyncReplicas > replicationFactor) {
+    throw new Error(`KAFKA_MIN_INSYNC_REPLICAS (${minInsyncReplicas}) exceeds KAFKA_REPLICATION_FACTOR (${replicationFactor})`);
+  }
+  return {
+    ...(replicationFactor !== undefined ? { replicationFactor } : {}),
+    ...(minInsyncReplicas !== undefined ? { minInsyncReplicas } : {}),
+  };
 }
 
 export const PROJECTOR_GROUPS = [
@@ -13,10 +41,11 @@ export const PROJECTOR_GROUPS = [
   'cep.event-log-projector',
 ] as const;
 
-/** Every topic the platform needs, with partition counts from the environment. */
+/** Every topic the platform needs, with partition counts and replication from the environment. */
 export function platformTopics(env: NodeJS.ProcessEnv = process.env): TopicSpec[] {
-  const specs: TopicSpec[] = ALL_TOPICS.map((t: TopicName) => ({ topic: t, numPartitions: partitionsFor(t, env) }));
-  for (const g of PROJECTOR_GROUPS) specs.push({ topic: deadLetterTopic(g), numPartitions: 1 });
+  const replication = topicReplication(env);
+  const specs: TopicSpec[] = ALL_TOPICS.map((t: TopicName) => ({ topic: t, numPartitions: partitionsFor(t, env), ...replication }));
+  for (const g of PROJECTOR_GROUPS) specs.push({ topic: deadLetterTopic(g), numPartitions: 1, ...replication });
   return specs;
 }
 
@@ -33,7 +62,12 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
     if (missing.length) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor: -1 })),
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.numPartitions,
+          replicationFactor: s.replicationFactor ?? -1,
+          ...(s.minInsyncReplicas !== undefined ? { configEntries: [{ name: 'min.insync.replicas', value: String(s.minInsyncReplicas) }] } : {}),
+        })),
       });
     }
     const present = specs.filter((s) => existing.has(s.topic));
