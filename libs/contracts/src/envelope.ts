@@ -46,7 +46,7 @@ export const LEGACY_ATTRIBUTE_NAMES: ReadonlyMap<string, (typeof EXTENSION_ATTRI
 
 /**
  * Base of every `dataschema` URI. Each URI is also the `$id` of a committed JSON Schema file:
- * `urn:cep:schema:<type>:v<version>` ↔ `contracts/schemas/<type>.v<version>.schema.json`.
+ * `urn:cep:schema:<type>:v<version>` ↔ `contracts/schemas/<type>/v<version>.schema.json` (`npm run contracts:generate`).
  */
 export const DATA_SCHEMA_PREFIX = 'urn:cep:schema:';
 

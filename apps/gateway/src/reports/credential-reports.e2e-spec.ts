@@ -5,7 +5,18 @@ import { deadLetterTopic, TOPICS } from '@cep/contracts';
 import { checkpointName, ensureTopics, EventPublisher, toOutgoingMessage } from '@cep/messaging';
 import { reportProjection } from '@cep/reports';
 import { DEV_JWT_SECRET } from '@cep/platform';
-import { credentialCreatedData, expectEventually, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
+import {
+  credentialCreatedData,
+  expectEventually,
+  gatewayClient,
+  newOrgId,
+  startApp,
+  testDataSource,
+  testKafka,
+  uniqueName,
+  type AppHandle,
+  type GatewaySchemas,
+} from '@cep/testing';
 
 type StateDef = typeof CredentialAccepted | typeof CredentialRevoked | typeof CredentialSuspended | typeof CredentialReactivated;
 
@@ -69,13 +80,18 @@ describe('credential reports (e2e)', () => {
     await Promise.all(apps.map((a) => a.kill('SIGTERM')));
   });
 
-  const post = (body: unknown, token = reader, headers: Record<string, string> = {}) =>
-    fetch(`${gateway.url}/v1/events/credential-reports`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-  const seedBody = (timezoneOffset: string) => ({ timezoneOffset, startDate: '2026-02-01', endDate: '2026-02-28', profiles: ['cwt', 'mdoc'] });
+  type ReportRequest = GatewaySchemas['CredentialReportRequestDto'];
+  // The typed client generated from the gateway's OpenAPI document.
+  const post = (body: ReportRequest, token = reader) => gatewayClient(gateway.url, token).POST('/v1/events/credential-reports', { body });
+  const postCsv = (body: ReportRequest, headers: Record<string, string> = {}) =>
+    gatewayClient(gateway.url, reader).POST('/v1/events/credential-reports', { body, headers, parseAs: 'text' });
+  /** The JSON page of a request that must succeed. */
+  const page = async (body: ReportRequest, token = reader) => {
+    const r = await post(body, token);
+    expect(r.response.status).toBe(200);
+    return r.data!;
+  };
+  const seedBody = (timezoneOffset: string): ReportRequest => ({ timezoneOffset, startDate: '2026-02-01', endDate: '2026-02-28', profiles: ['cwt', 'mdoc'] });
 
   it('counts each event once (duplicates published twice through Kafka), per local date of the requested offset, per tenant', async () => {
     const cred = randomUUID(); // one subject: every event lands on one partition, in order
@@ -92,14 +108,13 @@ describe('credential reports (e2e)', () => {
     await expectEventually(
       async () => {
         const r = await post(seedBody('+02:00'));
-        expect(r.status).toBe(200);
-        const body = (await r.json()) as { data: { date: string }[] };
-        expect(body.data.some((e) => e.date === '2026-02-10')).toBe(true);
+        expect(r.response.status).toBe(200);
+        expect(r.data!.data.some((e) => e.date === '2026-02-10')).toBe(true);
       },
       { timeoutMs: 60000 },
     );
 
-    const plus2 = (await (await post(seedBody('+02:00'))).json()) as { data: unknown[] };
+    const plus2 = await page(seedBody('+02:00'));
     expect(plus2).toEqual({
       data: [
         { date: '2026-02-26', operation: 'issued', profile: 'cwt', credentialType: 'VerifiedEmployee', count: 12 },
@@ -108,7 +123,7 @@ describe('credential reports (e2e)', () => {
         { date: '2026-02-10', operation: 'status_changed', profile: 'mdoc', count: 1 },
       ],
     });
-    const minus5 = (await (await post(seedBody('-05:00'))).json()) as { data: unknown[] };
+    const minus5 = await page(seedBody('-05:00'));
     // -05:00: the issuance at 22:30Z is on 02-25; of the 12 at 02-26T00:15..09:15Z, the 7 before 05:00Z are still 02-25.
     expect(minus5.data).toEqual([
       { date: '2026-02-26', operation: 'issued', profile: 'cwt', credentialType: 'VerifiedEmployee', count: 5 },
@@ -120,27 +135,27 @@ describe('credential reports (e2e)', () => {
 
     // The other tenant sees only its own single (deduplicated) event.
     const otherReader = await signDevToken({ secret: DEV_JWT_SECRET, org: otherOrg, scope: 'reports:read' });
-    expect(await (await post(seedBody('+02:00'), otherReader)).json()).toEqual({
+    expect(await page(seedBody('+02:00'), otherReader)).toEqual({
       data: [{ date: '2026-02-26', operation: 'issued', profile: 'mdoc', credentialType: 'org.iso.18013.5.1.mDL', count: 1 }],
     });
     // Naming another organisation is refused.
-    expect((await post({ ...seedBody('+02:00'), organisationId: otherOrg })).status).toBe(403);
+    expect((await post({ ...seedBody('+02:00'), organisationId: otherOrg })).response.status).toBe(403);
 
     // Pagination and CSV over HTTP.
-    const p1 = (await (await post({ ...seedBody('+02:00'), limit: 3 })).json()) as { data: unknown[]; nextCursor?: string };
+    const p1 = await page({ ...seedBody('+02:00'), limit: 3 });
     expect(p1.data).toEqual(plus2.data.slice(0, 3));
     expect(p1.nextCursor).toEqual(expect.any(String));
-    const p2 = (await (await post({ ...seedBody('+02:00'), limit: 3, cursor: p1.nextCursor })).json()) as { data: unknown[]; nextCursor?: string };
+    const p2 = await page({ ...seedBody('+02:00'), limit: 3, cursor: p1.nextCursor });
     expect(p2).toEqual({ data: plus2.data.slice(3) });
     const tampered = await post({ ...seedBody('+02:00'), limit: 3, cursor: p1.nextCursor!.replace(/^./, (c) => (c === 'e' ? 'f' : 'e')) });
-    expect(tampered.status).toBe(400);
-    expect((await post({ ...seedBody('+03:00'), limit: 3, cursor: p1.nextCursor })).status).toBe(400);
-    expect((await post({ ...seedBody('+02:00'), limit: 3, cursor: p1.nextCursor }, otherReader)).status).toBe(400);
+    expect(tampered.response.status).toBe(400);
+    expect((await post({ ...seedBody('+03:00'), limit: 3, cursor: p1.nextCursor })).response.status).toBe(400);
+    expect((await post({ ...seedBody('+02:00'), limit: 3, cursor: p1.nextCursor }, otherReader)).response.status).toBe(400);
 
-    const csv = await post({ ...seedBody('+02:00'), format: 'csv' });
-    expect(csv.status).toBe(200);
-    expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(await csv.text()).toBe(
+    const csv = await postCsv({ ...seedBody('+02:00'), format: 'csv' });
+    expect(csv.response.status).toBe(200);
+    expect(csv.response.headers.get('content-type')).toContain('text/csv');
+    expect(csv.data).toBe(
       [
         'date,operation,profile,credentialType,count',
         '2026-02-26,issued,cwt,VerifiedEmployee,12',
@@ -150,12 +165,12 @@ describe('credential reports (e2e)', () => {
         '',
       ].join('\r\n'),
     );
-    const csvByAccept = await post({ ...seedBody('+02:00'), limit: 1 }, reader, { accept: 'text/csv' });
-    expect(csvByAccept.headers.get('content-type')).toContain('text/csv');
-    expect(csvByAccept.headers.get('x-next-cursor')).toEqual(expect.any(String));
+    const csvByAccept = await postCsv({ ...seedBody('+02:00'), limit: 1 }, { accept: 'text/csv' });
+    expect(csvByAccept.response.headers.get('content-type')).toContain('text/csv');
+    expect(csvByAccept.response.headers.get('x-next-cursor')).toEqual(expect.any(String));
 
     // IANA zone: New York is UTC-5 in February.
-    const ny = (await (await post({ timeZone: 'America/New_York', startDate: '2026-02-01', endDate: '2026-02-28', profiles: ['cwt', 'mdoc'] })).json()) as { data: unknown[] };
+    const ny = await page({ timeZone: 'America/New_York', startDate: '2026-02-01', endDate: '2026-02-28', profiles: ['cwt', 'mdoc'] });
     expect(ny.data).toEqual(minus5.data);
   });
 
@@ -175,9 +190,10 @@ describe('credential reports (e2e)', () => {
     ['unknown zone', { timezoneOffset: undefined, timeZone: 'Europe/Atlantis' }, 'timeZone'],
     ['unknown field', { colour: 'blue' }, 'colour'],
   ])('400 with field details: %s', async (_name, patch, param) => {
-    const r = await post({ ...seedBody('+02:00'), ...patch });
-    expect(r.status).toBe(400);
-    const body = (await r.json()) as { code: string; message: string; details: { value: unknown; msg: string; param: string; location: string }[] };
+    // deliberately invalid bodies: outside the request type
+    const r = await post({ ...seedBody('+02:00'), ...patch } as ReportRequest);
+    expect(r.response.status).toBe(400);
+    const body = r.error as { code: string; message: string; details: { value: unknown; msg: string; param: string; location: string }[] };
     expect(body.code).toBe('VALIDATION_ERROR');
     expect(typeof body.message).toBe('string');
     expect(body.details.map((d) => d.param)).toContain(param);
@@ -186,6 +202,6 @@ describe('credential reports (e2e)', () => {
 
   it('requires the reports:read scope', async () => {
     const token = await signDevToken({ secret: DEV_JWT_SECRET, org, scope: 'history:read' });
-    expect((await post(seedBody('+02:00'), token)).status).toBe(403);
+    expect((await post(seedBody('+02:00'), token)).response.status).toBe(403);
   });
 });

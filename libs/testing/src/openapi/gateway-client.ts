@@ -3,7 +3,8 @@ import type { components, paths } from './gateway-api.generated';
 
 export type GatewayPaths = paths;
 export type GatewaySchemas = components['schemas'];
-export type GatewayClient = Client<paths>;
+/** JSON responses typed; routes that also answer CSV (reports) give text with `parseAs: 'text'`. */
+export type GatewayClient = Client<paths, 'application/json'>;
 
 /**
  * Typed client of the gateway's read API, from the types openapi-typescript generated from the document the
@@ -12,5 +13,5 @@ export type GatewayClient = Client<paths>;
  * replaces with the OpenAPI-checked one, so every call is also validated against the served document.
  */
 export function gatewayClient(baseUrl: string, token?: string): GatewayClient {
-  return createClient<paths>({ baseUrl, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return createClient<paths, 'application/json'>({ baseUrl, headers: token ? { authorization: `Bearer ${token}` } : {} });
 }
