@@ -4,7 +4,18 @@ import { signDevToken } from '@cep/auth';
 import { buildEvent, deadLetterTopic, SessionVerification, TOPICS, type SessionStatusType } from '@cep/contracts';
 import { ensureTopics, EventPublisher } from '@cep/messaging';
 import { DEV_JWT_SECRET } from '@cep/platform';
-import { expectEventually, newOrgId, portOpen, startApp, testKafka, uniqueName, type AppHandle } from '@cep/testing';
+import {
+  expectEventually,
+  gatewayClient,
+  newOrgId,
+  portOpen,
+  startApp,
+  testKafka,
+  uniqueName,
+  type AppHandle,
+  type GatewayPaths,
+  type GatewaySchemas,
+} from '@cep/testing';
 
 /**
  * Event log end to end, every part a real process: the verifier app (HTTP commands → event store + outbox →
@@ -72,13 +83,16 @@ describe('event log API (e2e)', () => {
     );
   }
 
-  async function query(org: string, body: unknown, qs = '', bearer?: string): Promise<{ status: number; body: any }> {
-    const r = await fetch(`${gateway.url}/v1/events/query${qs}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${bearer ?? (await token(org))}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+  type EventQuery = GatewaySchemas['EventQueryBodyDto'];
+  type GroupBy = NonNullable<NonNullable<GatewayPaths['/v1/events/query']['post']['parameters']['query']>['groupBy']>;
+  /** POST /v1/events/query through the typed gateway client; `qs` may carry `?groupBy=…`. Bodies may be deliberately invalid. */
+  async function query(org: string, body: EventQuery | Record<string, unknown>, qs = '', bearer?: string): Promise<{ status: number; body: any }> {
+    const groupBy = new URLSearchParams(qs).get('groupBy') as GroupBy | null;
+    const r = await gatewayClient(gateway.url, bearer ?? (await token(org))).POST('/v1/events/query', {
+      body: body as EventQuery,
+      params: { query: groupBy === null ? {} : { groupBy } },
     });
-    return { status: r.status, body: await r.json() };
+    return { status: r.response.status, body: r.data ?? r.error };
   }
 
   it('a verification flow through the verifier app yields init_session/Open then Success, or Failure with the error, field for field in the seed shape', async () => {
@@ -324,7 +338,7 @@ describe('event log API (e2e)', () => {
   it('bad filters are a 400 naming the field', async () => {
     const org = newOrgId();
     const param = (r: { body: any }) => r.body.details.map((d: { param: string }) => d.param);
-    const cases: [unknown, string, string][] = [
+    const cases: [Record<string, unknown>, string, string][] = [
       [{ foo: 1 }, '', 'foo'],
       [{ fromTimestamp: 2000, toTimestamp: 1000 }, '', 'fromTimestamp'],
       [{}, '?groupBy=status.nope', 'groupBy'],
