@@ -93,6 +93,34 @@ describe('every event type through Kafka, read by the official CloudEvents SDK (
     expect(received.flatMap((m) => schemas.problems(JSON.parse(m.value)))).toEqual([]);
   });
 
+  it('old-shape events on a topic (camelCase extension names, no dataschema, credentialType absent) are read back upcast', async () => {
+    const oldTopic = uniqueName('cep.it.old-shape');
+    await ensureTopics(kafka, [{ topic: oldTopic, numPartitions: 1 }]);
+    const revoked = events.find((e) => e.type === 'credential.revoked')!;
+    const { organisationid, correlationid, causationid, dataschema: _d, data, ...rest } = revoked;
+    const { credentialType: _c, ...withoutType } = data as Record<string, unknown>;
+    // As written before the CloudEvents naming rule: a JSON value and no CloudEvents headers at all.
+    const old = { ...rest, organisationId: organisationid, correlationId: correlationid, causationId: causationid, data: withoutType };
+    await publisher.send([{ topic: oldTopic, key: revoked.subject, value: JSON.stringify(old), headers: {} }]);
+    const replay = kafka.consumer({ groupId: uniqueName('old-shape') });
+    const read: Received[] = [];
+    await replay.connect();
+    try {
+      await replay.subscribe({ topic: oldTopic, fromBeginning: true });
+      await replay.run({ eachMessage: async ({ message }) => void read.push({ key: null, value: message.value!.toString('utf8'), headers: headerStrings(message.headers) }) });
+      await expectEventually(() => expect(read).toHaveLength(1), { timeoutMs: 60000 });
+    } finally {
+      await replay.disconnect();
+    }
+    const r = decodeKafkaMessage(read[0].value, {});
+    if (!r.ok) throw new Error(`${r.reason}: ${r.error}`);
+    expect(r.event).toEqual({ ...revoked, data: withoutType });
+    expect(r.event).not.toHaveProperty('organisationId');
+    // …and, upcast, it is an event the official SDK accepts
+    const { data: upcastData, ...attributes } = r.event;
+    expect(new CloudEvent({ ...attributes, data: upcastData }, true).organisationid).toBe(org);
+  });
+
   it('the SDK rejects what CloudEvents forbids (the check can fail): an uppercase extension name', () => {
     const { data, ...attributes } = events[0];
     expect(() => new CloudEvent({ ...attributes, data, organisationId: org }, true)).toThrow();
