@@ -210,7 +210,7 @@ export async function reportsSqlBaseline(infra: BenchInfra, topics: readonly str
     const ins = await client.query(
       `INSERT INTO ${scratch}.daily_counts (organisation_id, day, operation, profile, credential_type, cum)
        WITH ev AS (
-         SELECT DISTINCT ON (r.doc->>'id') r.doc->>'organisationId' AS org, (r.doc->>'time')::timestamptz AT TIME ZONE 'UTC' AS t, m.op,
+         SELECT DISTINCT ON (r.doc->>'id') coalesce(r.doc->>'organisationid', r.doc->>'organisationId') AS org, (r.doc->>'time')::timestamptz AT TIME ZONE 'UTC' AS t, m.op,
                 r.doc->'data'->>'profile' AS profile,
                 CASE WHEN m.op = 'issued' THEN coalesce(r.doc->'data'->>'credentialType', '') ELSE '' END AS ct
            FROM ${scratch}.raw r JOIN unnest($1::text[], $2::text[]) AS m(type, op) ON m.type = r.doc->>'type'

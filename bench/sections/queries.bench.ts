@@ -21,11 +21,10 @@ interface QuerySpec {
  * reported as skipped. The read-model sections (bench/sections/<model>.bench.ts) add their own detailed queries.
  *
  * Row-level security: a second gateway process runs with GATEWAY_RLS=off (queries straight on the pool, no tenant
- * transaction, no policy). Each query is loaded in RLS_ROUNDS rounds alternating the two processes (on/off, then
+ * transaction, no policy). Each query is loaded in 5 rounds (quick) or 3 (full), alternating the two processes (on/off, then
  * off/on, ...: drift of the machine hits both alike); the figures are the medians of the rounds, and the RLS rows
  * compare them (target: at most 10% fewer requests per second, p99 at most 10% higher).
  */
-const RLS_ROUNDS = 3;
 
 export async function runQueriesBench(ctx: BenchContext): Promise<BenchRow[]> {
   const { infra, opts, log } = ctx;
@@ -70,6 +69,7 @@ export async function runQueriesBench(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const seconds = opts.queryDurationSeconds;
   const ratios: { rps: number; p99: number }[] = [];
+  const RLS_ROUNDS = opts.quick ? 5 : 3;
   for (const q of queries) {
     const url = `${gw.url}${q.path}`;
     const urlOff = `${gwOff.url}${q.path}`;

@@ -65,27 +65,37 @@ export class TenantDatabase {
     return pool;
   }
 
-  /** Runs `fn` as `organisationId` (see the class comment); the result of `fn` once the transaction committed. */
+  /** Runs `fn` as `organisationId` (see the class comment) and answers `fn`'s result; a failure rolls back. */
   async run<T>(organisationId: string, fn: (q: SqlQueryable) => Promise<T>): Promise<T> {
     if (typeof organisationId !== 'string' || !organisationId) throw new Error('TenantDatabase.run needs the caller\'s organisation id');
     if (!this.rls) return fn({ query: async (sql, params) => (await this.pool.query(sql, params)).rows });
     const client: PoolClient = await this.pool.connect();
-    let broken: Error | undefined;
+    let result: T;
     try {
-      await client.query('BEGIN READ ONLY');
-      if (this.role) await client.query(`SELECT set_config('role', $1, true), set_config('${TENANT_SETTING}', $2, true)`, [this.role, organisationId]);
-      else await client.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [organisationId]);
-      const result = await fn({ query: async (sql, params) => (await client.query(sql, params)).rows });
-      await client.query('COMMIT');
-      return result;
+      // Queued back to back (the driver sends each as soon as the previous one is answered); both awaited.
+      await Promise.all([
+        client.query('BEGIN READ ONLY'),
+        this.role
+          ? client.query(`SELECT set_config('role', $1, true), set_config('${TENANT_SETTING}', $2, true)`, [this.role, organisationId])
+          : client.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [organisationId]),
+      ]);
+      result = await fn({ query: async (sql, params) => (await client.query(sql, params)).rows });
     } catch (err) {
-      await client.query('ROLLBACK').catch((e: Error) => {
-        broken = e; // the connection is gone or unusable: do not return it to the pool
-      });
+      // A connection that cannot even roll back is gone or unusable: it is destroyed, not returned to the pool.
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        (e: Error) => client.release(e),
+      );
       throw err;
-    } finally {
-      client.release(broken);
     }
+    // READ ONLY: every row is read, the commit changes nothing, so the answer need not wait for it (one round trip
+    // less per call). The connection goes back to the pool only once the COMMIT is acknowledged, so no other
+    // caller ever sees this transaction; a failed COMMIT (connection lost) destroys the connection.
+    client.query('COMMIT').then(
+      () => client.release(),
+      (e: Error) => client.release(e),
+    );
+    return result;
   }
 
   /**

@@ -2,9 +2,9 @@ import type { DataSource } from 'typeorm';
 import { ActivityQueryService, activityProjection } from '@cep/activity';
 import { EventLogQueryService, eventLogProjection } from '@cep/event-log';
 import { HistoryQueryService, historyProjection } from '@cep/history';
-import { GATEWAY_DB_ROLE, TENANT_POLICY, TenantDatabase } from '@cep/platform';
+import { connectDatabase, GATEWAY_DB_ROLE, TENANT_POLICY, TenantDatabase } from '@cep/platform';
 import { ReportQueryService, reportProjection } from '@cep/reports';
-import { newOrgId, testDataSource } from '@cep/testing';
+import { newOrgId, testConfig, testDataSource } from '@cep/testing';
 import { orgEvents, projectEvents } from './security-fixtures';
 
 /** The read-model schemas: every table in them with an `organisation_id` column holds tenant rows. */
@@ -140,15 +140,20 @@ describe('row-level security on the read models (real PostgreSQL)', () => {
   });
 
   it('the transaction is read only, and nothing of it outlives it on the pooled connection', async () => {
-    const one = await testDataSource();
+    // One connection: the statements after a run use the very connection the run used.
+    const one = await connectDatabase(testConfig({ DATABASE_POOL_MAX: '1' }), { applicationName: 'rls-test' });
     try {
       const single = new TenantDatabase(one);
       await expect(single.run(orgA, (q) => q.query(`DELETE FROM history.entries`))).rejects.toMatchObject({ code: '25006' }); // read-only transaction
-      await single.run(orgA, (q) => q.query(`SELECT 1`));
+      const [{ inside }] = await single.run(orgA, (q) => q.query(`SELECT current_user AS inside`));
+      expect(inside).toBe(GATEWAY_DB_ROLE);
       const sessions = await Promise.all(
-        [1, 2, 3].map(() => one.query(`SELECT current_user AS u, coalesce(current_setting('app.organisation_id', true), '') AS org`)),
+        [1, 2, 3].map(() =>
+          one.query(`SELECT current_user AS u, coalesce(current_setting('app.organisation_id', true), '') AS org, current_setting('transaction_read_only') AS ro`),
+        ),
       );
-      for (const [s] of sessions) expect(s).toEqual({ u: 'postgres', org: '' });
+      // committed before the connection went back to the pool: no role, no organisation, not read only
+      for (const [s] of sessions) expect(s).toEqual({ u: 'postgres', org: '', ro: 'off' });
       expect((await ds.query(`SELECT count(*)::int AS n FROM history.entries WHERE organisation_id = $1`, [orgA]))[0].n).toBeGreaterThan(0);
     } finally {
       await one.destroy();
