@@ -6,6 +6,7 @@
 #   tools/kafka/kafka.sh status  exit 0 when a broker answers on the port
 #   tools/kafka/kafka.sh kill9   SIGKILL the broker (fault tests)
 #   tools/kafka/kafka.sh reset   stop and delete the data directory
+# A local three-node cluster (replication, broker faults) from the same jars: tools/kafka/cluster.sh.
 # Environment: KAFKA_HOME (cache + data, default .cache/kafka), KAFKA_HOST (127.0.0.1), KAFKA_PORT (9092),
 #              KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (768m).
 set -euo pipefail
