@@ -177,8 +177,12 @@ async function trySwap(
     await tx.query(`DELETE FROM projection.state WHERE projection = $1`, [live.name]);
     await tx.query(`UPDATE projection.state SET projection = $1 WHERE projection = $2`, [live.name, replay.name]);
     await tx.query(`DELETE FROM projection.checkpoints WHERE projection = $1`, [checkpointName(replay)]);
+    const views = await dependentViews(tx, o.schema);
     await tx.query(`ALTER SCHEMA ${ident(o.schema)} RENAME TO ${ident(o.old)}`);
     await tx.query(`ALTER SCHEMA ${ident(o.build)} RENAME TO ${ident(o.schema)}`);
+    // Views of other schemas (the analytics layer) follow the renamed tables; point them at the new ones, so that
+    // dropping the old schema (CASCADE) cannot drop them and they never serve the replaced model.
+    await rebindViews(tx, views);
     const [{ n }] = await tx.query(`SELECT coalesce(max(events_applied), 0)::bigint AS n FROM projection.state WHERE projection = $1`, [live.name]);
     await tx.query(
       `UPDATE projection.rebuilds SET status = 'swapped', swapped_at = now(), previous_schema = $2, events_applied = $3 WHERE id = $1`,
@@ -192,6 +196,43 @@ async function trySwap(
     throw err;
   } finally {
     await tx.release().catch(() => undefined);
+  }
+}
+
+/** A view outside a swapped schema that reads its tables: qualified name, definition (names qualified) and options. */
+export interface DependentView {
+  name: string;
+  def: string;
+  options: string[] | null;
+}
+
+/**
+ * The views of other schemas that read relations of `schema` (e.g. `analytics.*`), with definitions whose every name
+ * is schema-qualified (search_path emptied for the rest of the transaction), in creation order.
+ */
+export async function dependentViews(m: { query(sql: string, params?: unknown[]): Promise<any> }, schema: string): Promise<DependentView[]> {
+  await m.query(`SELECT set_config('search_path', 'pg_catalog', true)`);
+  return m.query(
+    `SELECT v.oid::regclass::text AS name, pg_get_viewdef(v.oid) AS def, v.reloptions AS options
+     FROM pg_class v JOIN pg_namespace vn ON vn.oid = v.relnamespace
+     WHERE v.relkind = 'v' AND vn.nspname <> $1 AND EXISTS (
+       SELECT 1 FROM pg_rewrite rw JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass
+       JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace
+       WHERE rw.ev_class = v.oid AND tn.nspname = $1)
+     ORDER BY v.oid`,
+    [schema],
+  );
+}
+
+/**
+ * Re-creates each view from its definition (`CREATE OR REPLACE VIEW`: same view, so owner, grants and dependants
+ * stay), which resolves its names again: after the swap they name the new schema. Its options (security_barrier,
+ * security_invoker, ...) are restated, since CREATE OR REPLACE would reset them.
+ */
+export async function rebindViews(m: { query(sql: string, params?: unknown[]): Promise<any> }, views: readonly DependentView[]): Promise<void> {
+  for (const v of views) {
+    const withOptions = v.options?.length ? ` WITH (${v.options.join(', ')})` : '';
+    await m.query(`CREATE OR REPLACE VIEW ${v.name}${withOptions} AS ${v.def.replace(/;\s*$/, '')}`);
   }
 }
 
