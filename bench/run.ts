@@ -2,7 +2,7 @@
  * The benchmark: one command, one table, every figure next to a baseline measured in the same run.
  *   npm run bench                     full run (1,000,000 events, 3 repeats; up to ~30 min on 2 cores)
  *   npm run bench -- --quick          smoke run (small N, 1 repeat, short windows; < 3 min; CI)
- *   npm run bench -- --events 200000 --repeats 3 --sections ingest,duplicates,scale,queries,freshness,models
+ *   npm run bench -- --events 200000 --repeats 3 --sections ingest,duplicates,scale,queries,freshness,tracing,models
  * Starts its own database (`cep_bench_<run>`, migrated), uses the broker on KAFKA_BROKERS (starting the local one
  * if none answers) with its own topics `bench.<run>.<platform topic>`, prints the table and writes
  * bench/results/<date>.json. Thresholds are reported (met / NOT met), never asserted: the exit code is 0 unless
@@ -26,8 +26,9 @@ import { runFreshnessBench } from './sections/freshness.bench';
 import { runIngestBench } from './sections/ingest.bench';
 import { runQueriesBench } from './sections/queries.bench';
 import { runScaleBench } from './sections/scale.bench';
+import { runTracingBench } from './sections/tracing.bench';
 
-const ALL_SECTIONS = ['ingest', 'duplicates', 'scale', 'queries', 'freshness', 'models'];
+const ALL_SECTIONS = ['ingest', 'duplicates', 'scale', 'queries', 'freshness', 'tracing', 'models'];
 
 function parseArgs(argv: string[]): BenchOptions {
   const get = (name: string): string | undefined => {
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
     await run('queries', () => runQueriesBench(ctx));
     await run('scale', () => runScaleBench(ctx));
     await run('freshness', () => runFreshnessBench(ctx));
+    await run('tracing', () => runTracingBench(ctx));
     await stopGateway();
     if (opts.sections.includes('models')) {
       for (const m of MODEL_SECTIONS) {

@@ -25,7 +25,13 @@ export async function createBenchTopics(infra: BenchInfra, partitions: number): 
  * Produces `n` events of the mix to the benchmark's copies of the platform topics (same key = aggregate id, same
  * wire form as the outbox relay), in batches of 3,000 with 4 requests in flight.
  */
-export async function preload(infra: BenchInfra, mix: EventMix, n: number, log: (s: string) => void): Promise<PreloadResult> {
+export async function preload(
+  infra: BenchInfra,
+  mix: EventMix,
+  n: number,
+  log: (s: string) => void,
+  opts: { traceparent?: () => string } = {},
+): Promise<PreloadResult> {
   const producer = infra.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   const byTopic: Record<string, number> = {};
@@ -43,7 +49,8 @@ export async function preload(infra: BenchInfra, mix: EventMix, n: number, log: 
       for (let i = 0; i < events.length; i++) {
         const m = toOutgoingMessage(events[i]);
         const topic = benchTopic(infra.runId, m.topic);
-        const msg: Message = { key: m.key, value: m.value, headers: m.headers };
+        // `traceparent`: the header the relay adds when the producer traced the command (tracing section only).
+        const msg: Message = { key: m.key, value: m.value, headers: opts.traceparent ? { ...m.headers, traceparent: opts.traceparent() } : m.headers };
         (grouped.get(topic) ?? grouped.set(topic, []).get(topic)!).push(msg);
         byTopic[m.topic] = (byTopic[m.topic] ?? 0) + 1;
         byType[events[i].type] = (byType[events[i].type] ?? 0) + 1;
