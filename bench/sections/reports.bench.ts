@@ -29,6 +29,7 @@ import {
   type ReportRequest,
   type ReportSourceEvent,
 } from '@cep/reports';
+import { connectAs, createAnalystLogin, dropAnalystLogin, uniqueLogin } from '../../libs/analytics/src/testing/analyst-login';
 import { mainOf } from '../lib/standalone';
 import type { BenchRow } from '../bench-types';
 
@@ -159,6 +160,8 @@ export async function runReportsBench(opts: { events: number; quick: boolean; da
   await client.query(`SET statement_timeout = 0`);
   const cfg = loadConfig(PlatformConfig, { ...process.env, DATABASE_URL: url, DATABASE_STATEMENT_TIMEOUT_MS: '0' });
   let ds: DataSource | undefined;
+  let analyst: Client | undefined;
+  const login = uniqueLogin('bench_analyst');
   const rows: BenchRow[] = [];
   try {
     await client.query(`CREATE UNLOGGED TABLE ${rawTable} (organisation_id text NOT NULL, occurred_at timestamptz NOT NULL,
@@ -178,6 +181,16 @@ export async function runReportsBench(opts: { events: number; quick: boolean; da
 
     ds = await connectDatabase(cfg, { applicationName: 'bench-reports' });
     const svc = new ReportQueryService(ds, { cursorSecret: 'bench-reports-cursor-secret-0123456789abcdef' });
+    // The analytics function, as a BI tool runs it: a real login of cep_analyst bound to the organisation.
+    await createAnalystLogin(client, login, org);
+    analyst = await connectAs(login, url);
+    const sqlReport = async (c: { zone: string; req: ReportRequest }): Promise<ReportEntry[]> => {
+      const r = await analyst!.query(
+        `SELECT to_char(date, 'YYYY-MM-DD') AS date, operation, profile, credential_type, count FROM analytics.credential_counts_daily($1, $2::date, $3::date, $4::text[]) LIMIT $5`,
+        [c.zone, c.req.startDate, c.req.endDate, c.req.profiles, c.req.limit],
+      );
+      return r.rows.map((x) => ({ date: x.date, operation: x.operation, profile: x.profile, ...(x.credential_type !== null ? { credentialType: x.credential_type } : {}), count: Number(x.count) }));
+    };
     const cases: { name: string; req: ReportRequest; zone: string; offsetMinutes?: number; from: string; to: string }[] = [
       {
         name: '365-day report, America/New_York (DST), all entries (limit 10000)',
@@ -226,8 +239,18 @@ export async function runReportsBench(opts: { events: number; quick: boolean; da
         target: '≥ 20×',
         met: speedup >= 20,
       });
+      const viaSql = await sqlReport(c);
+      if (JSON.stringify(viaSql) !== JSON.stringify(fast.data)) {
+        throw new Error(`reports bench: analytics.credential_counts_daily and the report query differ for "${c.name}" (${viaSql.length} vs ${fast.data.length} entries)`);
+      }
+      const sqlT = await time(() => sqlReport(c), repeats);
+      const fn = `${c.name}: SQL analytics.credential_counts_daily as an analyst login`;
+      rows.push({ section: SECTION, name: `${fn} p50`, value: sqlT.p50, unit: 'ms', note: `same ${viaSql.length} entries as the report query (checked); RLS on, SECURITY DEFINER function` });
+      rows.push({ section: SECTION, name: `${fn} p95`, value: sqlT.p95, unit: 'ms', target: '≤ 50 ms', met: sqlT.p95 <= 50 });
     }
   } finally {
+    await analyst?.end().catch(() => undefined);
+    await dropAnalystLogin(client, login).catch(() => undefined);
     await ds?.destroy();
     await client.query(`DELETE FROM reports.daily_counts WHERE organisation_id = $1`, [org]).catch(() => undefined);
     await client.query(`DROP TABLE IF EXISTS ${rawTable}`).catch(() => undefined);

@@ -65,6 +65,8 @@ const CREDENTIAL_COUNTS_DAILY_V1 = `CREATE FUNCTION analytics.credential_counts_
   RETURNS TABLE (date date, operation text, profile text, credential_type text, count bigint)
   LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp
+  -- A few hundred small rows: JIT compilation would cost more than the whole query.
+  SET jit = off
 AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -77,11 +79,18 @@ DECLARE
   nxt timestamptz;
   day_b date;
   k_b int;
-  ds date[] := '{}';
-  das date[] := '{}';
-  kas int[] := '{}';
-  dbs date[] := '{}';
-  kbs int[] := '{}';
+  day_a date;
+  k_a int;
+  u date;
+  lo date;
+  hi date;
+  -- One element per (local date, UTC day it touches): the day's total counts in full before the end's UTC day,
+  -- cum[minus_k] is taken off on the start's UTC day, cum[plus_k] added on the end's (0 = nothing).
+  t_date date[] := '{}';
+  t_day date[] := '{}';
+  t_full boolean[] := '{}';
+  t_minus int[] := '{}';
+  t_plus int[] := '{}';
 BEGIN
   IF time_zone IS NULL OR start_date IS NULL OR end_date IS NULL THEN
     RAISE EXCEPTION 'time_zone, start_date and end_date are required' USING ERRCODE = '22023';
@@ -147,28 +156,35 @@ BEGIN
         day_b := day_b - 1;
         k_b := 96;
       END IF;
-      ds := ds || d;
-      das := das || (x AT TIME ZONE 'UTC')::date;
-      kas := kas || ((extract(epoch FROM x) - extract(epoch FROM (x AT TIME ZONE 'UTC')::date::timestamp AT TIME ZONE 'UTC')) / 900)::int;
-      dbs := dbs || day_b;
-      kbs := kbs || k_b;
+      day_a := (x AT TIME ZONE 'UTC')::date;
+      lo := day_a;
+      hi := coalesce(hi, day_b);
+      k_a := ((extract(epoch FROM x) - extract(epoch FROM day_a::timestamp AT TIME ZONE 'UTC')) / 900)::int;
+      u := day_a;
+      WHILE u <= day_b LOOP
+        t_date := t_date || d;
+        t_day := t_day || u;
+        t_full := t_full || (u < day_b);
+        t_minus := t_minus || CASE WHEN u = day_a THEN k_a ELSE 0 END;
+        t_plus := t_plus || CASE WHEN u = day_b THEN k_b ELSE 0 END;
+        u := u + 1;
+      END LOOP;
     END IF;
     EXIT WHEN d <= start_date;
     nxt := x;
     d := d - 1;
   END LOOP;
 
-  -- Each stored UTC day row meets the one to three local dates whose interval touches it.
+  -- Each stored UTC day row meets the one to three local dates whose interval touches it; of its array only the day
+  -- total and the cum[k] needed are read.
   RETURN QUERY EXECUTE $q$
-    WITH spans AS (
-      SELECT * FROM unnest($1::date[], $2::date[], $3::int[], $4::date[], $5::int[]) AS s(d, day_a, k_a, day_b, k_b)
-    ), touch AS (
-      SELECT s.*, t.day::date AS day FROM spans s CROSS JOIN LATERAL generate_series(s.day_a, s.day_b, interval '1 day') AS t(day)
+    WITH touch AS (
+      SELECT * FROM unnest($1::date[], $2::date[], $3::boolean[], $4::int[], $5::int[]) AS t(d, day, full_day, minus_k, plus_k)
     ), counted AS (
       SELECT t.d, r.operation, r.profile, r.credential_type,
-             sum(CASE WHEN r.day < t.day_b THEN r.cum[96] ELSE 0 END
-                 - CASE WHEN r.day = t.day_a AND t.k_a > 0 THEN r.cum[t.k_a] ELSE 0 END
-                 + CASE WHEN r.day = t.day_b AND t.k_b > 0 THEN r.cum[t.k_b] ELSE 0 END)::bigint AS n
+             sum(CASE WHEN t.full_day THEN r.cum[96] ELSE 0 END
+                 - CASE WHEN t.minus_k > 0 THEN r.cum[t.minus_k] ELSE 0 END
+                 + CASE WHEN t.plus_k > 0 THEN r.cum[t.plus_k] ELSE 0 END)::bigint AS n
       FROM touch t JOIN reports.daily_counts r ON r.day = t.day
       WHERE r.organisation_id = $6 AND r.day >= $7 AND r.day <= $8 AND ($9::text[] IS NULL OR r.profile = ANY ($9::text[]))
       GROUP BY t.d, r.operation, r.profile, r.credential_type
@@ -176,7 +192,7 @@ BEGIN
     SELECT c.d, c.operation::text, c.profile::text, nullif(c.credential_type, '')::text, c.n
     FROM counted c WHERE c.n > 0
     ORDER BY c.d DESC, c.operation, c.profile, c.credential_type$q$
-  USING ds, das, kas, dbs, kbs, org, (SELECT min(v) FROM unnest(das) v), (SELECT max(v) FROM unnest(dbs) v), profiles;
+  USING t_date, t_day, t_full, t_minus, t_plus, org, lo, hi, profiles;
 END
 $fn$`;
 
