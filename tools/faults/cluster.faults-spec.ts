@@ -23,6 +23,19 @@ if (!profile) throw new Error(`unknown FAULTS_PROFILE ${process.env.FAULTS_PROFI
 const faults = (process.env.CLUSTER_FAULTS ? process.env.CLUSTER_FAULTS.split(',') : ALL_CLUSTER_FAULTS) as ClusterFaultName[];
 const ISSUER_PORT = 4950;
 
+/** Leadership moves during and after the faults: a metadata request may meet a broker that no longer leads. */
+async function retry<T>(fn: () => Promise<T>, timeoutMs = 60000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 describe(`three-broker cluster faults (${profile.name}: ${profile.events} events per fault)`, () => {
   const cluster = new LocalKafkaCluster();
   const savedEnv = { DATABASE_URL: process.env.DATABASE_URL, KAFKA_BROKERS: process.env.KAFKA_BROKERS };
@@ -73,7 +86,7 @@ describe(`three-broker cluster faults (${profile.name}: ${profile.events} events
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const meta = await admin.fetchTopicMetadata({ topics: [...ALL_TOPICS] });
+      const meta = await retry(() => admin.fetchTopicMetadata({ topics: [...ALL_TOPICS] }));
       const replicas = [...new Set(meta.topics.flatMap((t) => t.partitions.map((p) => `${p.replicas.length}/${p.isr.length}`)))];
       const configs = await admin.describeConfigs({
         includeSynonyms: false,
@@ -114,7 +127,7 @@ describe(`three-broker cluster faults (${profile.name}: ${profile.events} events
       const setup = kafka.admin();
       await setup.connect();
       for (const topic of ALL_TOPICS) {
-        const ends = await setup.fetchTopicOffsets(topic);
+        const ends = await retry(() => setup.fetchTopicOffsets(topic));
         await setup.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
       }
       await setup.disconnect();
@@ -145,7 +158,7 @@ describe(`three-broker cluster faults (${profile.name}: ${profile.events} events
       // The node leading most of the credential topics' partitions goes down (kill -9) while commands keep coming.
       const admin = kafka.admin();
       await admin.connect();
-      const leaders = await cluster.leaders(admin, [...ALL_TOPICS]);
+      const leaders = await retry(() => cluster.leaders(admin, [...ALL_TOPICS]));
       await admin.disconnect();
       const count = new Map<number, number>();
       for (const n of leaders.values()) count.set(n, (count.get(n) ?? 0) + 1);

@@ -165,7 +165,10 @@ export class ClusterFaultSuite {
     this.admin = this.kafka.admin();
     await this.admin.connect();
     await this.publisher.connect();
-    for (const a of this.adapters) await startAtEnd(this.ds, this.admin, a.projection, `${this.groupPrefix}.${a.projection.name}`);
+    // Fresh topics: the partitions' leadership is still spreading through the brokers' metadata (ListOffsets
+    // answers "not the leader" for a moment), so wait for full replication and retry.
+    await this.waitHealthy();
+    for (const a of this.adapters) await retry(() => startAtEnd(this.ds, this.admin, a.projection, `${this.groupPrefix}.${a.projection.name}`));
     let i = 0;
     for (const a of this.adapters) {
       const env = { KAFKA_GROUP_ID: `${this.groupPrefix}.${a.projection.name}`, PROJECTION_PARTITION_CONCURRENCY: '3', KAFKA_BROKERS: this.cluster.brokers };
@@ -334,7 +337,7 @@ export class ClusterFaultSuite {
   /** The node leading the partition that received the most of this run's messages so far. */
   private async busiestLeader(startEnds: Ends, now: Ends): Promise<{ node: number; partitions: string[] }> {
     const growth = [...now].map(([k, v]) => ({ k, n: v - (startEnds.get(k) ?? 0n) })).sort((x, y) => (y.n > x.n ? 1 : y.n < x.n ? -1 : 0));
-    const leaders = await this.cluster.leaders(this.admin, this.topics);
+    const leaders = await retry(() => this.cluster.leaders(this.admin, this.topics));
     const node = leaders.get(growth[0].k)!;
     const top = growth.slice(0, 6).filter((g) => leaders.get(g.k) === node).map((g) => `${g.k} (+${g.n})`);
     return { node, partitions: top };
