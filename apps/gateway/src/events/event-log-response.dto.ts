@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { SESSION_STATUSES } from '@cep/contracts';
+import { ApiAdditionalProperties } from '@cep/platform';
 
 class TypeDto {
   @ApiProperty({ example: 'init_session' })
@@ -34,6 +35,7 @@ export const VERIFICATION_EVENT_EXAMPLE = {
  * type has are listed; each type adds its own (`VerificationEvent`: `sessionId`, `format`, `signatureAlgorithm`,
  * `credentialType`; `IssuanceEvent`, `KeyEvent`, `DIDEvent` and the wallet events theirs; see docs/event-log.md).
  */
+@ApiAdditionalProperties()
 export class SessionEventDto {
   @ApiProperty({ example: 'cep.events.VerificationEvent' })
   type!: string;

@@ -1,14 +1,20 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@cep/auth';
-import { ApiCommandController, CommandCtx, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
+import { ApiCommandController, CommandCtx, CommandResultDto, UuidParam, type CommandContext, type CommandResult } from '@cep/producer-sdk';
 import { ProofCommandMessage, type ProofOperation } from './proof.commands';
 import { CreateProofDto, ProofDecisionDto, ProofErrorDto, ShareProofDto } from './proof.dto';
 
+/** What every proof command answers: the command result and the proof's verification session. */
+export class ProofCommandResultDto extends CommandResultDto {
+  @ApiProperty({ format: 'uuid', description: 'the verification session of the proof (its id is the proof id)', example: '0193a4f2-7b00-7c11-8d22-3e4f5a6b7c8d' })
+  sessionId!: string;
+}
+
 /** Proof requests and their verification sessions. */
 @ApiTags('proofs')
-@ApiCommandController()
+@ApiCommandController(ProofCommandResultDto)
 @Controller('v1/proofs')
 @RequireScopes('events:write')
 export class ProofController {

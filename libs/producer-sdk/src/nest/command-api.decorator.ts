@@ -20,11 +20,12 @@ const HEADER_PATTERN = '^[A-Za-z0-9._:-]{1,128}$';
 
 /**
  * Documents every route of a producer controller: the success status of the route (`@HttpCode`) answering
- * {@link CommandResultDto} unless the route documents its own success body, the command errors (400 invalid,
+ * {@link CommandResultDto} (or `result`, a subclass for controllers whose commands return more) unless the route
+ * documents its own success body, the command errors (400 invalid,
  * 404 unknown aggregate, 409 illegal transition or concurrent change, 413/415 body), and the optional
  * correlation headers the command context reads.
  */
-export function ApiCommandController(): ClassDecorator {
+export function ApiCommandController(result: new () => CommandResultDto = CommandResultDto): ClassDecorator {
   return (target) => {
     const proto = (target as unknown as { prototype: Record<string, unknown> }).prototype;
     for (const key of Object.getOwnPropertyNames(proto)) {
@@ -39,7 +40,7 @@ export function ApiCommandController(): ClassDecorator {
         ApiHeader({ name: 'x-correlation-id', required: false, description: 'correlation id carried by the events (generated when absent)', schema: { type: 'string', pattern: HEADER_PATTERN } }),
         ApiHeader({ name: 'x-call-id', required: false, description: 'id of this call, carried by the events as `callId` (else `x-request-id`, else generated)', schema: { type: 'string', pattern: HEADER_PATTERN } }),
       ];
-      if (!Object.keys(documented).some((s) => s.startsWith('2'))) decorators.push(ApiResponse({ status, type: CommandResultDto, description: 'the command was applied' }));
+      if (!Object.keys(documented).some((s) => s.startsWith('2'))) decorators.push(ApiResponse({ status, type: result, description: 'the command was applied' }));
       for (const d of decorators) d(proto, key, descriptor);
     }
   };

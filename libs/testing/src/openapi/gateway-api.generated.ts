@@ -288,6 +288,8 @@ export interface components {
             callId: string | null;
             /** @example null */
             error: string | null;
+        } & {
+            [key: string]: unknown;
         };
         EventLogPageDto: {
             items: components["schemas"]["SessionEventDto"][];

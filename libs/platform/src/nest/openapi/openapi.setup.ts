@@ -20,6 +20,17 @@ export interface OpenApiInfo {
 /** Errors any route can answer, whatever it does: rate limit, outage, bug. */
 const GLOBAL_ERRORS: ErrorStatus[] = [429, 500, 503];
 
+const OPEN_SCHEMAS = new Set<string>();
+
+/**
+ * Marks a response DTO whose objects carry more properties than it lists (e.g. the type-specific fields of an
+ * event-log event): its schema says `additionalProperties: true`. Every other response schema describes all the
+ * fields returned (the e2e contract check rejects undocumented fields).
+ */
+export function ApiAdditionalProperties(): ClassDecorator {
+  return (target) => void OPEN_SCHEMAS.add(target.name);
+}
+
 /** The app's OpenAPI 3.1 document, built from the controllers' and DTOs' decorators. */
 export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
   const scopes = Object.entries(info.scopes)
@@ -44,6 +55,9 @@ export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): 
     extraModels: [ErrorResponseDto],
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    if (OPEN_SCHEMAS.has(name)) (schema as { additionalProperties?: boolean }).additionalProperties = true;
+  }
   return nullableAsTypeArrays(addEdgeErrors(addValidationSchemas(document)));
 }
 
