@@ -27,17 +27,54 @@ export interface TenantDatabaseOptions {
   role?: string | null;
 }
 
+/** A canonical lowercase UUID (8-4-4-4-12 hex digits, lowercase only): every token's organisation (libs/auth). */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A role name TenantDatabase accepts (GATEWAY_DB_ROLE): an unquoted PostgreSQL identifier that stays the same
+ * when folded to lowercase — lowercase letter or underscore, then lowercase letters, digits, underscores; at most
+ * 63 bytes. No quote, space, semicolon, dollar or dash can pass, so the name can be written into SQL as is.
+ */
+const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Throws unless `role` is a ROLE_NAME (see there); called by the TenantDatabase constructor (config time). */
+export function assertRoleName(role: string): void {
+  if (typeof role !== 'string' || !ROLE_NAME.test(role)) {
+    throw new Error(`GATEWAY_DB_ROLE must be a lowercase unquoted identifier ([a-z_][a-z0-9_]*, at most 63 characters), got ${JSON.stringify(role)}`);
+  }
+}
+
+/**
+ * The opening of a tenant transaction as ONE simple-protocol string (one round trip instead of two), or null when
+ * `organisationId` is not a canonical lowercase UUID (then the caller uses bind parameters).
+ *
+ * Why interpolating is safe here: the only two values written into the SQL are
+ *  - the role, checked against ROLE_NAME when the TenantDatabase was configured (assertRoleName): letters, digits
+ *    and underscores only, so it cannot end the identifier or the statement;
+ *  - the organisation, checked here against CANONICAL_UUID: 36 characters of [0-9a-f-], so it cannot end the
+ *    '...' literal (no quote, no backslash) or the statement.
+ * Anything else never reaches this string. The simple protocol runs the three statements in order in one message;
+ * an error in any of them aborts the rest (and the caller rolls back).
+ */
+export function tenantOpening(role: string | null, organisationId: string): string | null {
+  if (!CANONICAL_UUID.test(organisationId)) return null;
+  if (role !== null) assertRoleName(role);
+  const setRole = role !== null ? ` SET LOCAL ROLE ${role};` : '';
+  return `BEGIN READ ONLY;${setRole} SELECT set_config('${TENANT_SETTING}', '${organisationId}', true)`;
+}
+
 /**
  * The one way a read-model query service reaches PostgreSQL on behalf of a tenant:
  *
  *   db.run(organisationId, (q) => q.query('SELECT ... FROM history.entries WHERE ...', params))
  *
  * runs `fn` on one pooled connection inside
- *   BEGIN READ ONLY;
- *   SELECT set_config('role', $1, true), set_config('app.organisation_id', $2, true);   -- both SET LOCAL
+ *   BEGIN READ ONLY; SET LOCAL ROLE cep_gateway; SELECT set_config('app.organisation_id', '<uuid>', true)
+ *                                                          -- one round trip (tenantOpening: validated values only)
  *   ...fn's statements...;
  *   COMMIT;
- * The organisation is a bind parameter, never interpolated. A statement of `fn` that forgets its
+ * The organisation is written into that string only once it is checked to be a canonical lowercase UUID (anything
+ * else goes as a bind parameter in a second round trip); the role only once checked to be a plain identifier. A statement of `fn` that forgets its
  * `organisation_id = $n` filter still sees only the tenant's rows (the RLS policy), and with no organisation set a
  * tenant table answers zero rows. `fn`'s statements run one after another on the one connection; keep `fn` short
  * (no waiting on a client inside it: an SSE stream runs one `run` per page, not one for the whole stream).
@@ -52,6 +89,8 @@ export class TenantDatabase {
   ) {
     this.rls = opts.rls ?? true;
     this.role = opts.role === undefined ? GATEWAY_DB_ROLE : opts.role;
+    // Checked once, at configuration time: the role is written into the tenant transaction's opening statement.
+    if (this.role !== null) assertRoleName(this.role);
   }
 
   /** A TenantDatabase as given, or one over a DataSource with the defaults (RLS on, role `cep_gateway`). */
@@ -72,13 +111,20 @@ export class TenantDatabase {
     const client: PoolClient = await this.pool.connect();
     let result: T;
     try {
-      // Queued back to back (the driver sends each as soon as the previous one is answered); both awaited.
-      await Promise.all([
-        client.query('BEGIN READ ONLY'),
-        this.role
-          ? client.query(`SELECT set_config('role', $1, true), set_config('${TENANT_SETTING}', $2, true)`, [this.role, organisationId])
-          : client.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [organisationId]),
-      ]);
+      const opening = tenantOpening(this.role, organisationId);
+      if (opening) {
+        // ONE round trip: BEGIN, SET LOCAL ROLE and the organisation as one simple-protocol string (see tenantOpening).
+        await client.query(opening);
+      } else {
+        // An organisation that is not a canonical UUID (never from a token; only callers outside the gateway) is
+        // never written into SQL: bind parameters, at the cost of a second round trip.
+        await Promise.all([
+          client.query('BEGIN READ ONLY'),
+          this.role
+            ? client.query(`SELECT set_config('role', $1, true), set_config('${TENANT_SETTING}', $2, true)`, [this.role, organisationId])
+            : client.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [organisationId]),
+        ]);
+      }
       result = await fn({ query: async (sql, params) => (await client.query(sql, params)).rows });
     } catch (err) {
       // A connection that cannot even roll back is gone or unusable: it is destroyed, not returned to the pool.
