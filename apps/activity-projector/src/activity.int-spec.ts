@@ -15,7 +15,7 @@ import {
   type EventEnvelope,
   type IssuanceSource,
 } from '@cep/contracts';
-import { ActivityQueryService } from '@cep/activity';
+import { activityProjection, ActivityQueryService } from '@cep/activity';
 import { ensureTopics, EventPublisher } from '@cep/messaging';
 import { DEV_JWT_SECRET } from '@cep/platform';
 import { expectEventually, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
@@ -148,13 +148,13 @@ describe('activity chains and stats (integration: Kafka â†’ activity-projector â
     return { status: r.status, body: (await r.json()) as T };
   }
 
-  /** Waits until the projector's checkpoints cover everything published so far on both topics. */
+  /** Waits until the projector's checkpoints cover everything published so far on the projection's topics. */
   async function waitProjected(): Promise<void> {
     const admin = kafka.admin();
     await admin.connect();
     const targets: { topic: string; partition: number; high: bigint }[] = [];
     try {
-      for (const topic of [TOPICS.credentials, TOPICS.wallet]) {
+      for (const topic of activityProjection.topics) {
         for (const o of await admin.fetchTopicOffsets(topic)) targets.push({ topic, partition: o.partition, high: BigInt(o.high) });
       }
     } finally {
@@ -342,10 +342,10 @@ describe('activity chains and stats (integration: Kafka â†’ activity-projector â
     // group                          n  recipient  boost  integration  path                    â†’ latest state
     add(10, 'email', 'boost:a', 'int-y', ['offered']); //                                      CREATED
     add(7, 'phone', 'boost:b', 'int-y', ['offered']); //                                       CREATED
-    add(11, 'profile', 'boost:a', 'int-x', ['offered', 'received']); //                       DELIVERED (the profile offer itself is not an activity event)
+    add(11, 'profile', 'boost:a', 'int-x', ['offered', 'received']); //                       DELIVERED (the profile offer; the wallet's receipt is not an activity event)
     add(8, 'email', 'boost:a', 'int-x', ['offered', 'claimed']); //                           CLAIMED, time to claim 1..8 min
     add(5, 'phone', 'boost:b', 'int-y', ['offered', 'claimed'], true); //                     CLAIMED (claim published first), 9..13 min
-    add(6, 'profile', 'boost:b', 'int-y', ['received', 'claimed']); //                        CLAIMED, 14..19 min
+    add(6, 'profile', 'boost:b', 'int-y', ['offered', 'claimed']); //                         CLAIMED, 14..19 min
     add(8, 'email', 'boost:a', 'int-y', ['offered', 'expired']); //                           EXPIRED
     add(3, 'email', 'boost:b', 'int-y', ['offered', 'failed']); //                            FAILED
     add(2, 'email', 'boost:a', 'int-y', ['failed']); //                                       FAILED
@@ -494,7 +494,7 @@ describe('activity chains and stats (integration: Kafka â†’ activity-projector â
         const i = issuance(org, profile ? { type: 'profile', identifier: `did:web:p${k}` } : { type: 'email', identifier: `e${k}@x.org` }, {
           boostUri: `boost:${k % 4}`,
         });
-        const send = ev(i, profile ? 'received' : 'offered', at(k));
+        const send = ev(i, 'offered', at(k)); // CREATED, or DELIVERED for a profile
         const tail = k % 4 === 0 ? [ev(i, 'claimed', at(k + 30))] : k % 4 === 1 ? [ev(i, 'expired', at(k + 60))] : k % 4 === 2 ? [ev(i, 'claimed', at(k + 10)), ev(i, 'claimed', at(k + 10))] : [];
         // an identical timestamp for two events of one chain: order falls back to the event id
         chains.push([send, ...tail]);
