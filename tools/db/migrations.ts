@@ -1,6 +1,11 @@
 import type { MigrationInterface } from 'typeorm';
 import { DeadLetterPublished1732000080000, GatewayReadRole1732000110000, ProjectionRebuilds1732000070000, ProjectionRuntime1732000000000 } from '@cep/messaging';
-import { HistoryEntries1732000001000, HistoryRowLevelSecurity1732000110100, HistorySearchColumnsRelatedCounts1732000002000 } from '@cep/history';
+import {
+  HistoryEntries1732000001000,
+  HistoryRowLevelSecurity1732000110100,
+  HistorySearchColumnsRelatedCounts1732000002000,
+  HistoryTenantEntriesView1732000150000,
+} from '@cep/history';
 import { ReportDailyCounts1732000030000, ReportRowLevelSecurity1732000110200 } from '@cep/reports';
 import { EventLog1732000050000, EventLogRowLevelSecurity1732000110400 } from '@cep/event-log';
 import { ActivityReadModel1732000040000, ActivityRowLevelSecurity1732000110300, ActivityStatsCounters1732000041000 } from '@cep/activity';
@@ -42,4 +47,6 @@ export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MigrationsTableReadable1732000130000,
   // The analytics schema v1 for BI tools: views/functions, cep_analyst, logins bound to one organisation (docs/analytics.md).
   AnalyticsV11732000140000,
+  // history.tenant_entries: the owner's view the text search and relation filters read under RLS (their indexes apply).
+  HistoryTenantEntriesView1732000150000,
 ];

@@ -24,7 +24,11 @@ describe('cloneSchema', () => {
          (SELECT coalesce(array_agg(c.relname || ':' || r.rolname || ':' || a.privilege_type ORDER BY c.relname || ':' || r.rolname || ':' || a.privilege_type), '{}') FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
             JOIN pg_roles r ON r.oid = a.grantee WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'r' AND a.grantee <> c.relowner) AS table_grants,
          (SELECT coalesce(array_agg(r.rolname || ':' || a.privilege_type ORDER BY r.rolname || ':' || a.privilege_type), '{}') FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
-            JOIN pg_roles r ON r.oid = a.grantee WHERE n.nspname = $1 AND a.grantee <> n.nspowner) AS schema_grants`,
+            JOIN pg_roles r ON r.oid = a.grantee WHERE n.nspname = $1 AND a.grantee <> n.nspowner) AS schema_grants,
+         (SELECT coalesce(array_agg(c.relname || ':' || coalesce(c.reloptions::text, '') || ':' || replace(pg_get_viewdef(c.oid), $1 || '.', '<schema>.') ORDER BY c.relname), '{}')
+            FROM pg_class c WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'v') AS views,
+         (SELECT coalesce(array_agg(c.relname || ':' || r.rolname || ':' || a.privilege_type ORDER BY c.relname || ':' || r.rolname || ':' || a.privilege_type), '{}') FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+            JOIN pg_roles r ON r.oid = a.grantee WHERE c.relnamespace = $1::regnamespace AND c.relkind = 'v' AND a.grantee <> c.relowner) AS view_grants`,
       [schema],
     );
     return r;
@@ -38,6 +42,7 @@ describe('cloneSchema', () => {
       const live = await shape(target.schema);
       expect(live.policies.length).toBeGreaterThan(0); // every read model has tenant tables under RLS
       expect(live.table_grants.length).toBeGreaterThan(0);
+      if (target.schema === 'history') expect(live.views).toEqual([expect.stringMatching(/^tenant_entries:/)]); // the search view
       expect(await shape(to)).toEqual(live);
       for (const t of target.copyData ?? []) {
         const [{ a }] = await ds.query(`SELECT count(*)::int AS a FROM "${target.schema}"."${t}"`);

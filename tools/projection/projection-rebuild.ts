@@ -305,6 +305,7 @@ export async function cloneSchema(ds: DataSource, from: string, to: string, copy
     );
     for (const tg of triggers) await m.query(rewriteSchema(tg.def, from, to));
     await copySecurity(m, from, to, tables.map(({ t }) => t));
+    await cloneViews(m, from, to);
     for (const t of copyData) await m.query(`INSERT INTO ${ident(to)}.${ident(t)} SELECT * FROM ${ident(from)}.${ident(t)}`);
   });
 }
@@ -351,6 +352,34 @@ export async function copySecurity(m: { query(sql: string, params?: unknown[]): 
           (p.check !== null ? ` WITH CHECK (${rewriteSchema(p.check, from, to)})` : ''),
       );
     }
+  }
+}
+
+/**
+ * The views of schema `from` (e.g. `history.tenant_entries`, the owner's view the gateway's searches read under RLS)
+ * re-created in `to` over `to`'s tables: definition with every name qualified and `from.` rewritten to `to.`, options
+ * restated, grants copied. Owner: the role running the rebuild (the migrating role, as for the tables).
+ */
+export async function cloneViews(m: { query(sql: string, params?: unknown[]): Promise<any> }, from: string, to: string): Promise<void> {
+  const [{ path }] = await m.query(`SELECT current_setting('search_path') AS path`);
+  await m.query(`SELECT set_config('search_path', 'pg_catalog', true)`);
+  const views: { name: string; def: string; options: string[] | null; oid: number }[] = await m.query(
+    `SELECT c.relname AS name, pg_get_viewdef(c.oid) AS def, c.reloptions AS options, c.oid::int AS oid
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY c.oid`,
+    [from],
+  );
+  await m.query(`SELECT set_config('search_path', $1, true)`, [path]);
+  for (const v of views) {
+    const target = `${ident(to)}.${ident(v.name)}`;
+    const withOptions = v.options?.length ? ` WITH (${v.options.join(', ')})` : '';
+    await m.query(`CREATE VIEW ${target}${withOptions} AS ${rewriteSchema(v.def, from, to).replace(/;\s*$/, '')}`);
+    const grants: { grantee: string | null; privilege: string }[] = await m.query(
+      `SELECT r.rolname AS grantee, a.privilege_type AS privilege
+       FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+       WHERE c.oid = $1 AND a.grantee <> c.relowner`,
+      [v.oid],
+    );
+    for (const g of grants) await m.query(`GRANT ${g.privilege} ON ${target} TO ${g.grantee === null ? 'PUBLIC' : ident(g.grantee)}`);
   }
 }
 

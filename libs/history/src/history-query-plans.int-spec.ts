@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { DataSource } from 'typeorm';
 import { testDataSource } from '@cep/testing';
+import { TenantDatabase } from '@cep/platform';
 import { HistoryQueryService, type HistoryFilter } from './history-query.service';
 
 interface PlanNode {
@@ -84,8 +85,30 @@ describe('history query plans (EXPLAIN)', () => {
     expect(seq(page)).toEqual([]);
     expect(page.some((n) => (n['Index Name'] ?? '').startsWith('entries_'))).toBe(true);
     if (withCount) {
-      const countSql = text.replace(/^SELECT .* FROM history\.entries/s, 'SELECT count(*) FROM history.entries').replace(/ ORDER BY .*$/s, '');
+      const countSql = text.replace(/^SELECT .* FROM (history\.(?:tenant_)?entries)/s, 'SELECT count(*) FROM $1').replace(/ ORDER BY .*$/s, '');
       expect(seq(await plan(countSql, params.slice(0, -1)))).toEqual([]);
     }
+  });
+  // Under RLS (the gateway's tenant transaction as cep_gateway): the search and relation filters read the owner's
+  // view history.tenant_entries, whose plain WHERE lets their trigram / GIN indexes apply (the table's policy would not).
+  const rlsShapes = shapes.filter(([name]) => /searchText|related|didId/.test(name));
+  it.each(rlsShapes)('under RLS, %s: the view, an index of history.entries, no Seq Scan', async (_name, f) => {
+    const filter = { organisationId: org, ...f() } as HistoryFilter;
+    const tenant = new TenantDatabase(ds);
+    const { text, params } = new HistoryQueryService(tenant).listSql(filter, 50);
+    expect(text).toContain('FROM history.tenant_entries');
+    const ns = await tenant.run(org, async (q) => {
+      const [{ 'QUERY PLAN': p }] = await q.query(`EXPLAIN (FORMAT JSON) ${text}`, params);
+      return nodes((p as { Plan: PlanNode }[])[0].Plan);
+    });
+    expect(ns.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
+    const used = ns.map((n) => n['Index Name'] ?? '').filter(Boolean);
+    expect(used.some((i) => /^entries_.*(trgm|related)_idx$/.test(i) || i.startsWith('entries_entity'))).toBe(true);
+    if (filter.searchText) expect(used.some((i) => i.endsWith('_trgm_idx'))).toBe(true);
+    else if (!filter.entityIds) expect(used).toContain('entries_related_idx');
+    // Same rows as the owner's query on the table (the view adds nothing and drops nothing of the caller's).
+    const viaView = await tenant.run(org, (q) => q.query(text, params));
+    const direct = await ds.query(text.replace('history.tenant_entries', 'history.entries'), params);
+    expect(viaView).toEqual(direct);
   });
 });

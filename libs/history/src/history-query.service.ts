@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { INPUT_LIMITS, TenantDatabase, type SqlQueryable } from '@cep/platform';
+import { HISTORY_TENANT_ENTRIES_VIEW } from './migrations/1732000150000-history-tenant-entries-view';
 import { decodeCursor, encodeCursor, filterHash, type HistoryCursor } from './history-cursor';
 import { HistoryError } from './history.errors';
 import {
@@ -147,6 +148,16 @@ export class HistoryQueryService {
     this.searchCountCap = opts.searchCountCap ?? SEARCH_COUNT_CAP;
   }
 
+  /**
+   * The relation a filter's statements read: `history.tenant_entries` (the owner's view filtered on the
+   * transaction's organisation, see its migration) for a text search or relation filter under RLS — their `ILIKE`
+   * / `@>` are not LEAKPROOF, so under the table's policy their trigram / GIN indexes would not be used — else
+   * `history.entries` (its RLS policy). With RLS off (`GATEWAY_RLS=off`, no organisation set) always the table.
+   */
+  entriesFrom(f: Pick<HistoryFilter, 'searchText' | 'relatedIds'>): string {
+    return this.db.rls && (f.searchText || f.relatedIds?.length) ? HISTORY_TENANT_ENTRIES_VIEW : 'history.entries';
+  }
+
   /** WHERE clauses of a filter (org first), appended to `q`. */
   private filterSql(f: HistoryFilter, q: Sql, opts: CountOpts = {}): void {
     q.where.push(`organisation_id = ${q.p(f.organisationId)}`);
@@ -174,7 +185,7 @@ export class HistoryQueryService {
   private async exactCount(db: SqlQueryable, f: HistoryFilter, opts: CountOpts = {}): Promise<number> {
     const q = new Sql();
     this.filterSql(f, q, opts);
-    const [{ n }] = await db.query(`SELECT count(*)::bigint AS n FROM history.entries WHERE ${q.where.join(' AND ')}`, q.params);
+    const [{ n }] = await db.query(`SELECT count(*)::bigint AS n FROM ${this.entriesFrom(f)} WHERE ${q.where.join(' AND ')}`, q.params);
     return Number(n);
   }
 
@@ -183,7 +194,7 @@ export class HistoryQueryService {
     const q = new Sql();
     this.filterSql(f, q);
     const [{ n }] = await db.query(
-      `SELECT count(*)::bigint AS n FROM (SELECT 1 FROM history.entries WHERE ${q.where.join(' AND ')} LIMIT ${cap + 1}) AS t`,
+      `SELECT count(*)::bigint AS n FROM (SELECT 1 FROM ${this.entriesFrom(f)} WHERE ${q.where.join(' AND ')} LIMIT ${cap + 1}) AS t`,
       q.params,
     );
     return Number(n);
@@ -320,7 +331,7 @@ export class HistoryQueryService {
     const offset = cursor ? 0 : (query.page ?? 0) * query.pageSize;
     const limit = q.p(query.pageSize + 1);
     const off = q.p(offset);
-    const sqlText = `SELECT ${LIST_COLUMNS} FROM history.entries WHERE ${q.where.join(' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${off}`;
+    const sqlText = `SELECT ${LIST_COLUMNS} FROM ${this.entriesFrom(filter)} WHERE ${q.where.join(' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${off}`;
 
     // One tenant transaction for the page and its count (the statements run one after another on its connection).
     const [rows, { totalItems, capped }] = await this.db.run(query.organisationId, (db) =>
@@ -355,7 +366,7 @@ export class HistoryQueryService {
     const q = new Sql();
     this.filterSql(filter, q);
     return {
-      text: `SELECT ${LIST_COLUMNS} FROM history.entries WHERE ${q.where.join(' AND ')} ORDER BY created_date DESC, id DESC LIMIT ${q.p(pageSize + 1)}`,
+      text: `SELECT ${LIST_COLUMNS} FROM ${this.entriesFrom(filter)} WHERE ${q.where.join(' AND ')} ORDER BY created_date DESC, id DESC LIMIT ${q.p(pageSize + 1)}`,
       params: q.params,
     };
   }

@@ -7,3 +7,4 @@ export * from './history-cursor';
 export * from './migrations/1732000001000-history-entries';
 export * from './migrations/1732000002000-history-search-columns-related-counts';
 export * from './migrations/1732000110100-history-row-level-security';
+export * from './migrations/1732000150000-history-tenant-entries-view';

@@ -29,6 +29,7 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
   'OutboxTraceparent1732000120000',
   'MigrationsTableReadable1732000130000',
   'AnalyticsV11732000140000',
+  'HistoryTenantEntriesView1732000150000',
 ];
 
 /** TypeORM's migrations table (`migrationsTableName` of {@link dataSourceOptions}). */

@@ -183,4 +183,41 @@ describe('row-level security on the read models (real PostgreSQL)', () => {
       );
     }
   });
+  it('history.tenant_entries (the search / relation view): owner-owned plain view, only the caller\'s rows, none with no organisation', async () => {
+    const [v] = await ds.query(
+      `SELECT v.relowner = t.relowner AS same_owner, coalesce(v.reloptions, '{}') AS options, has_table_privilege($1, 'history.tenant_entries', 'SELECT') AS select,
+              has_table_privilege($1, 'history.tenant_entries', 'INSERT,UPDATE,DELETE,TRUNCATE') AS writable
+       FROM pg_class v, pg_class t WHERE v.oid = 'history.tenant_entries'::regclass AND t.oid = 'history.entries'::regclass`,
+      [GATEWAY_DB_ROLE],
+    );
+    expect(v).toEqual({ same_owner: true, options: [], select: true, writable: false });
+    const own = await ownerCounts('history.entries');
+    expect(own[orgA]).toBeGreaterThan(0);
+    expect(own[orgB]).toBeGreaterThan(0);
+    for (const org of [orgA, orgB]) {
+      // No organisation filter in the statement: the view's WHERE is the wall.
+      const rows: { org: string; n: number }[] = await db.run(org, (q) =>
+        q.query(`SELECT organisation_id AS org, count(*)::int AS n FROM history.tenant_entries GROUP BY 1`),
+      );
+      expect(rows).toEqual([{ org, n: own[org] }]);
+    }
+    const qr = ds.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      await qr.query(`SELECT set_config('role', $1, true)`, [GATEWAY_DB_ROLE]);
+      expect(await qr.query(`SELECT count(*)::int AS n FROM history.tenant_entries`)).toEqual([{ n: 0 }]);
+      await qr.query(`SELECT set_config('app.organisation_id', '', true)`);
+      expect(await qr.query(`SELECT count(*)::int AS n FROM history.tenant_entries`)).toEqual([{ n: 0 }]);
+    } finally {
+      await qr.rollbackTransaction();
+      await qr.release();
+    }
+    // The organisation of the one-round-trip opening is the caller's, and a hostile one is refused (bind path: data).
+    const hostile = `${orgA}', true); SELECT set_config('role', 'postgres', true); --`;
+    expect(await db.run(hostile, (q) => q.query(`SELECT count(*)::int AS n FROM history.tenant_entries`))).toEqual([{ n: 0 }]);
+    expect(await db.run(orgA, (q) => q.query(`SELECT current_user AS u, current_setting('app.organisation_id') AS o`))).toEqual([
+      { u: GATEWAY_DB_ROLE, o: orgA },
+    ]);
+  });
 });
