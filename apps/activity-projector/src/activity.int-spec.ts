@@ -96,7 +96,7 @@ async function skipBacklog(ds: DataSource, kafka: ReturnType<typeof testKafka>):
     for (const topic of [TOPICS.credentials, TOPICS.wallet]) {
       for (const o of await admin.fetchTopicOffsets(topic)) {
         await ds.query(
-          `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ('activity@1', $1, $2, $3)
+          `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ('activity@2', $1, $2, $3)
            ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
           [topic, o.partition, o.high],
         );
@@ -163,7 +163,7 @@ describe('activity chains and stats (integration: Kafka â†’ activity-projector â
     await expectEventually(
       async () => {
         const rows: { topic: string; partition: number; next_offset: string }[] = await ds.query(
-          `SELECT topic, partition, next_offset FROM projection.checkpoints WHERE projection = 'activity@1'`,
+          `SELECT topic, partition, next_offset FROM projection.checkpoints WHERE projection = 'activity@2'`,
         );
         for (const t of targets) {
           const cp = rows.find((r) => r.topic === t.topic && r.partition === t.partition);

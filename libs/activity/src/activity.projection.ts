@@ -460,7 +460,9 @@ export async function applyActivityEvents(ctx: Pick<ProjectionContext, 'tx'>, ev
 
 export const activityProjection: Projection = {
   name: 'activity',
-  version: 1,
+  // 2: records come only from the issuer's own credential events (offered -> CREATED/DELIVERED, accepted ->
+  // CLAIMED); wallet events, whose payload named the issuer tenant, no longer make records. Rebuild on upgrade.
+  version: 2,
   topics: [TOPICS.credentials],
   handles: [...ACTIVITY_SOURCE_EVENTS],
   // Idempotent by event id: records are inserted ON CONFLICT (id) DO NOTHING and only the new ones feed the

@@ -60,7 +60,7 @@ describe('activity chains from the producer apps (issuer + wallet → Kafka → 
       for (const topic of [TOPICS.credentials, TOPICS.wallet]) {
         for (const o of await admin.fetchTopicOffsets(topic)) {
           await db.query(
-            `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ('activity@1', $1, $2, $3)
+            `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ('activity@2', $1, $2, $3)
              ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
             [topic, o.partition, o.high],
           );

@@ -18,7 +18,7 @@ import { expectEventually, newOrgId, startApp, testDataSource, testKafka, unique
  */
 const PORTS = { issuer: 4860, wallet: 4861, activity: 4862, history: 4863, reports: 4864, eventLog: 4865 };
 const PROJECTIONS: Record<string, string[]> = {
-  'activity@1': [TOPICS.credentials],
+  'activity@2': [TOPICS.credentials],
   'history@1': [TOPICS.credentials, TOPICS.proofs, TOPICS.identity, TOPICS.bridge, TOPICS.wallet, TOPICS.sessions],
   'reports@1': [TOPICS.credentials],
   'event-log@1': [TOPICS.sessions],
