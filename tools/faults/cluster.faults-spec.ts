@@ -61,7 +61,9 @@ describe(`three-broker cluster faults (${profile.name}: ${profile.events} events
     const { migrate } = await import('../db/migrate');
     const { createTopics } = await import('../kafka/create-topics');
     await migrate(process.env.DATABASE_URL);
-    await createTopics({ ...process.env, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
+    // Right after the cluster starts a broker may answer the topics' metadata with "does not host this
+    // topic-partition" (kafkajs' waitForLeaders retries only "leader not available"); creating is idempotent.
+    await retry(() => createTopics({ ...process.env, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' }), 120000);
     ds = await testDataSource();
     kafka = testKafka('cluster-faults');
     suite = new ClusterFaultSuite(ds, kafka, cluster, FAULT_ADAPTERS, profile);
