@@ -5,6 +5,7 @@ export * from './database';
 export * from './tenant-database';
 export * from './tenant-rls';
 export * from './logger';
+export * from './schema-migrations';
 export * from './backoff';
 export * from './failpoint';
 export * from './read-model.error';

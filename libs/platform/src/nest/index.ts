@@ -8,3 +8,4 @@ export * from './http-metrics';
 export * from './hostile-input';
 export * from './metrics-registry.provider';
 export * from './openapi';
+export * from './request-logging';
