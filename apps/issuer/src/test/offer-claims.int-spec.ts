@@ -6,7 +6,7 @@ import { DEV_JWT_SECRET } from '@cep/platform';
 import { expectEventually, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
 
 /**
- * Offers and claims (issue 14 §1), with every moving part real: issuer and wallet processes over HTTP, their event
+ * Offers and claims (docs/security.md "Offers and claims"), with every moving part real: issuer and wallet processes over HTTP, their event
  * stores and outboxes, Kafka, the issuer's WalletClaimPolicy, and the activity, history, report and event-log
  * projector processes writing PostgreSQL.
  *

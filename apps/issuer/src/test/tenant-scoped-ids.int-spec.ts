@@ -5,7 +5,7 @@ import { DEV_JWT_SECRET } from '@cep/platform';
 import { newOrgId, startApp, testDataSource, type AppHandle } from '@cep/testing';
 
 /**
- * No cross-tenant existence oracle (issue 14 §2): every client-chosen id of the three producer apps, used by two
+ * No cross-tenant existence oracle (docs/security.md): every client-chosen id of the three producer apps, used by two
  * tenants, answers 201 to both, with two independent streams (one per organisation) in the producer's event
  * store; the same id twice in ONE tenant is still a 409 (the test would see a conflict if there were one).
  * Real issuer, verifier and wallet processes over HTTP, real PostgreSQL.
