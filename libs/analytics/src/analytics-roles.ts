@@ -29,20 +29,6 @@ interface Sql {
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /**
- * Creates a NOLOGIN role without BYPASSRLS when the cluster does not have it yet. Roles are cluster-wide and test
- * databases are migrated concurrently: idempotent, and a concurrent creation is not an error (as `ensureGatewayRole`).
- */
-export async function ensureNoLoginRole(q: Sql, role: string): Promise<void> {
-  await q.query(`DO $$
-    BEGIN
-      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN
-        CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-      END IF;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-    END $$`);
-}
-
-/**
  * Lets the analytics owner read `tables` of `schema` and only the rows of the login's organisation: a permissive
  * SELECT policy for it (the gateway's `tenant_isolation` policy applies to every role too, so without the restrictive
  * one a caller who sets `app.organisation_id` could widen what the views return) and a restrictive one that admits

@@ -13,21 +13,26 @@ interface Sql {
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /**
- * Creates the gateway's read role when the cluster does not have it yet: NOLOGIN (the gateway takes it with
- * `set_config('role', 'cep_gateway', true)` inside each tenant transaction, or logs in as a member of it), no
- * BYPASSRLS, owns nothing. Roles are cluster-wide and test databases are migrated concurrently: idempotent, and a
- * concurrent creation is not an error. A database where the migrating role may not create roles needs the role
- * created beforehand by the DBA (docs/deployment.md); then this is a no-op.
+ * Creates a NOLOGIN role without BYPASSRLS that owns nothing, when the cluster does not have it yet. Roles are
+ * cluster-wide and test databases are migrated concurrently: idempotent, and a concurrent creation is not an error.
+ * A database where the migrating role may not create roles needs the role created beforehand by the DBA
+ * (docs/deployment.md); then this is a no-op. `role` is a constant of the code, never input.
  */
-export async function ensureGatewayRole(q: Sql): Promise<void> {
+export async function ensureNoLoginRole(q: Sql, role: string): Promise<void> {
   await q.query(`DO $$
     BEGIN
-      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${GATEWAY_DB_ROLE}') THEN
-        CREATE ROLE ${GATEWAY_DB_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN
+        CREATE ROLE ${role} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
       END IF;
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
     END $$`);
 }
+
+/**
+ * The gateway's read role: the gateway takes it with `set_config('role', 'cep_gateway', true)` inside each tenant
+ * transaction, or logs in as a member of it.
+ */
+export const ensureGatewayRole = (q: Sql): Promise<void> => ensureNoLoginRole(q, GATEWAY_DB_ROLE);
 
 /**
  * The second wall of a read model: the gateway role may read `tables` of `schema`, and only the rows of the

@@ -4,9 +4,9 @@ import {
   ANALYTICS_OWNER_ROLE,
   disableAnalyticsRls,
   enableAnalyticsRls,
-  ensureNoLoginRole,
   LOGIN_ORGANISATION_SQL,
 } from '../analytics-roles';
+import { ensureNoLoginRole } from '@cep/platform';
 
 /** The read-model tables the analytics v1 views and functions read (each has `organisation_id`). */
 export const ANALYTICS_V1_SOURCES: Record<string, readonly string[]> = {
