@@ -2,9 +2,10 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { checkpointName, EventPublisher, type OutgoingMessage } from '@cep/messaging';
+import { checkpointName, EventPublisher } from '@cep/messaging';
 import { WORKSPACE_ROOT } from '../infra';
 import { startAtEnd } from './fault-suite';
+import { publishPaced } from './paced-publish';
 import { ProjectorSupervisor } from './projector-supervisor';
 import type { ReadModelAdapter } from './read-model-adapter';
 import { credentialWorkload } from './workload';
@@ -263,7 +264,7 @@ export class ClusterFaultSuite {
     const startEnds = await this.highWatermarks();
     const expected = new Map(this.adapters.map((a) => [a.projection.name, wl.messages.filter((m) => a.projection.topics.includes(m.topic)).length]));
     let publishErr: unknown;
-    const publishing = this.publishAll(wl.messages).catch((e) => (publishErr = e));
+    const publishing = publishPaced(this.publisher, wl.messages, this.profile.publishRate).catch((e) => (publishErr = e));
     const deadline = Date.now() + p.drainTimeoutMs;
     while ((await this.progress(base, expected)) < p.injectAt) {
       if (publishErr) throw publishErr;
@@ -312,26 +313,6 @@ export class ClusterFaultSuite {
       this.results.push(r);
     }
     return results;
-  }
-
-  /** Paced publishing with the platform's idempotent acks=all producer; a failed chunk is sent again. */
-  private async publishAll(messages: OutgoingMessage[]): Promise<void> {
-    const size = 100;
-    const t0 = Date.now();
-    for (let i = 0; i < messages.length; i += size) {
-      const due = t0 + (i / this.profile.publishRate) * 1000;
-      if (due > Date.now()) await sleep(due - Date.now());
-      const chunk = messages.slice(i, i + size);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.publisher.send(chunk);
-          break;
-        } catch (err) {
-          if (attempt > 120) throw err;
-          await sleep(1000);
-        }
-      }
-    }
   }
 
   /** The node leading the partition that received the most of this run's messages so far. */

@@ -4,9 +4,10 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@cep/contracts';
-import { checkpointName, ensureTopics, EventPublisher, type OutgoingMessage, type Projection } from '@cep/messaging';
+import { checkpointName, ensureTopics, EventPublisher, type Projection } from '@cep/messaging';
 import { startApp, type AppHandle } from '../app-process';
 import { brokerHostPort, portOpen, WORKSPACE_ROOT } from '../infra';
+import { publishPaced } from './paced-publish';
 import { ProjectorSupervisor } from './projector-supervisor';
 import type { ReadModelAdapter } from './read-model-adapter';
 import { credentialWorkload } from './workload';
@@ -269,7 +270,7 @@ export class FaultSuite {
     const expectedMsgs = new Map(this.adapters.map((a) => [a.projection.name, wl.messages.filter((m) => a.projection.topics.includes(m.topic)).length]));
     const t0 = Date.now();
 
-    const publishing = this.publishAll(wl.messages);
+    const publishing = publishPaced(this.publisher, wl.messages, this.profile.publishRate);
     for (const at of points) {
       const progress = await this.waitProgress(base, expectedMsgs, at, publishing);
       note(`inject at ${Object.entries(progress).map(([k, v]) => `${k} ${(v * 100).toFixed(0)}%`).join(', ')}`);
@@ -338,27 +339,6 @@ export class FaultSuite {
       this.results.push(r);
     }
     return results;
-  }
-
-  private async publishAll(messages: OutgoingMessage[]): Promise<void> {
-    const size = 100;
-    const t0 = Date.now();
-    for (let i = 0; i < messages.length; i += size) {
-      const due = t0 + (i / this.profile.publishRate) * 1000;
-      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-      const chunk = messages.slice(i, i + size);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.publisher.send(chunk);
-          break;
-        } catch (err) {
-          // Broker down (fault 3): the idempotent producer gave up for now; send the chunk again.
-          // A chunk that was in fact written is duplicated on the wire, which consumers must absorb.
-          if (attempt > 120) throw err;
-          await new Promise((r) => setTimeout(r, 1000));
-        }
-      }
-    }
   }
 
   private async waitProgress(
