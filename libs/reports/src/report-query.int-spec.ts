@@ -11,23 +11,12 @@ import {
   type ReportEntry,
   type ReportRequest,
   type ReportSourceEvent,
+  REPORT_TEST_CREDENTIAL_TYPES as CTYPES,
+  REPORT_TEST_EVENT_TYPES as TYPES,
+  REPORT_TEST_PROFILES as PROFILES,
+  seededRandom as prng,
 } from './index';
 
-/** Deterministic PRNG (mulberry32) so a failing case can be replayed from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const TYPES = ['credential.accepted', 'credential.accepted', 'credential.revoked', 'credential.suspended', 'credential.reactivated', 'credential.offered'];
-const PROFILES = ['mdoc', 'cwt', 'sd-jwt-vc'];
-const CTYPES = ['org.iso.18013.5.1.mDL', 'VerifiedEmployee', 'eu.europa.ec.eudi.pid.1'];
 const OFFSETS: [string, number][] = [
   ['+05:45', 345],
   ['-09:30', -570],

@@ -14,6 +14,23 @@ export function reportEvent(over: Partial<ReportSourceEvent> & { profile?: strin
   };
 }
 
+/** Deterministic PRNG (mulberry32) for property tests: a failing case is replayed from its printed seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The event mix of the report property tests: accepted twice as often, plus one type the reports do not count. */
+export const REPORT_TEST_EVENT_TYPES = ['credential.accepted', 'credential.accepted', 'credential.revoked', 'credential.suspended', 'credential.reactivated', 'credential.offered'];
+export const REPORT_TEST_PROFILES = ['mdoc', 'cwt', 'sd-jwt-vc'];
+export const REPORT_TEST_CREDENTIAL_TYPES = ['org.iso.18013.5.1.mDL', 'VerifiedEmployee', 'eu.europa.ec.eudi.pid.1'];
+
 const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
 
 /** Local date of an instant, computed independently of the implementation (Intl, or plain offset arithmetic). */
