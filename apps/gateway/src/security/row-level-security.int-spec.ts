@@ -12,7 +12,7 @@ const READ_MODEL_SCHEMAS = ['history', 'activity', 'reports', 'event_log'];
 
 /**
  * PostgreSQL row-level security, the second wall (docs/security.md "Row-level security"): a query that forgets its
- * organisation filter, run through the gateway's tenant transaction (TenantDatabase.run), still sees only the
+ * organisation filter, run through a tenant session (TenantDatabase.run), still sees only the
  * caller's rows; with no organisation set it sees none.
  */
 describe('row-level security on the read models (real PostgreSQL)', () => {
