@@ -3,7 +3,7 @@
  *
  *   npm run history:chain -- export <organisationId> [--out chain.jsonl]      (DATABASE_URL, as the tables' owner)
  *   npm run history:chain -- verify chain.jsonl [--public-key key.pem ...]    (no database, no network)
- *   npm run history:chain -- public-key                                        (the configured signer's key id and PEM)
+ *   npm run history:chain -- public-key > signer.pem                           (the configured signer's public key; id on stderr)
  *
  * `verify` exits 0 when the export is intact, 1 naming the first broken link, 2 on a usage error.
  */
@@ -47,7 +47,9 @@ async function main(args: string[]): Promise<number> {
   }
   if (cmd === 'public-key') {
     const s = historyChainSettings().signer;
-    process.stdout.write(`${JSON.stringify({ keyId: s.keyId, ephemeral: s.ephemeral })}\n${s.publicKeyPem}`);
+    // The PEM alone on stdout (a file for `verify --public-key`); the key id on stderr.
+    process.stderr.write(`key id ${s.keyId}${s.ephemeral ? ' (generated for this process: HISTORY_CHAIN_SIGNING_KEY is not set)' : ''}\n`);
+    process.stdout.write(s.publicKeyPem);
     return 0;
   }
   process.stderr.write(`${usage}\n`);

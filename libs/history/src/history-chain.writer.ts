@@ -13,24 +13,25 @@ export interface ChainedEntry {
 
 /**
  * Appends the batch's newly inserted entries to their organisations' chains, inside the batch's transaction:
- * 1. the organisations' heads are created when missing and locked (FOR UPDATE, in one sorted order), so appends
+ * 1. the organisations' heads are created when missing and locked (one upsert, in one sorted order), so appends
  *    for one organisation are serialized across projector instances and the links are numbered without gaps;
- * 2. the links (seq, digest, hash = SHA-256(previous hash || digest)) are inserted set-based, the heads moved;
+ * 2. the links (seq, digest, hash = SHA-256(previous hash || digest)) are inserted set-based and the heads moved,
+ *    in one statement;
  * 3. a head that is HISTORY_CHAIN_CHECKPOINT_EVERY links or HISTORY_CHAIN_CHECKPOINT_MINUTES past its last
  *    checkpoint (or has none yet) is signed (Ed25519) and stored as a checkpoint with the signer's key id.
- * Replays insert no entry, so they add no link: the chain is exactly-once with the entries.
+ * Replays insert no entry, so they add no link: the chain is exactly-once with the entries. Called last in the
+ * batch, so the head rows stay locked only until the commit.
  */
 export async function appendToHistoryChain(tx: Tx, entries: readonly ChainedEntry[], s: HistoryChainSettings = historyChainSettings()): Promise<void> {
   if (!s.enabled || !entries.length) return;
   const orgs = [...new Set(entries.map((e) => e.organisationId))].sort();
-  await tx.query(
-    `INSERT INTO history.chain_heads (organisation_id, seq, hash) SELECT o, 0, $2 FROM unnest($1::text[]) AS o ORDER BY o ON CONFLICT (organisation_id) DO NOTHING`,
-    [orgs, GENESIS_HASH],
-  );
+  // One round trip: each head created when missing, locked (ON CONFLICT DO UPDATE locks the row, in this sorted
+  // order) and returned as it is.
   const heads: { organisation_id: string; seq: string; hash: Buffer; checkpoint_seq: string; checkpoint_at: Date | null; now: Date }[] = await tx.query(
-    `SELECT organisation_id, seq::text AS seq, hash, checkpoint_seq::text AS checkpoint_seq, checkpoint_at, clock_timestamp() AS now
-       FROM history.chain_heads WHERE organisation_id = ANY ($1::text[]) ORDER BY organisation_id FOR UPDATE`,
-    [orgs],
+    `INSERT INTO history.chain_heads AS h (organisation_id, seq, hash) SELECT o, 0, $2 FROM unnest($1::text[]) AS o ORDER BY o
+     ON CONFLICT (organisation_id) DO UPDATE SET seq = h.seq
+     RETURNING h.organisation_id, h.seq::text AS seq, h.hash, h.checkpoint_seq::text AS checkpoint_seq, h.checkpoint_at, clock_timestamp() AS now`,
+    [orgs, GENESIS_HASH],
   );
   const head = new Map(heads.map((h) => [h.organisation_id, { seq: BigInt(h.seq), hash: h.hash }]));
   const link = { org: [] as string[], seq: [] as string[], entry: [] as string[], digest: [] as Buffer[], hash: [] as Buffer[] };
@@ -44,11 +45,6 @@ export async function appendToHistoryChain(tx: Tx, entries: readonly ChainedEntr
     link.digest.push(e.digest);
     link.hash.push(h.hash);
   }
-  await tx.query(
-    `INSERT INTO history.chain (organisation_id, seq, entry_id, chained_at, digest, hash)
-     SELECT o, s, e, clock_timestamp(), d, h FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::bytea[], $5::bytea[]) AS l(o, s, e, d, h)`,
-    [link.org, link.seq, link.entry, link.digest, link.hash],
-  );
 
   const cp = { org: [] as string[], seq: [] as string[], hash: [] as Buffer[], sig: [] as Buffer[] };
   const moved = { org: [] as string[], seq: [] as string[], hash: [] as Buffer[], checkpointed: [] as boolean[] };
@@ -68,13 +64,18 @@ export async function appendToHistoryChain(tx: Tx, entries: readonly ChainedEntr
       cp.sig.push(s.signer.sign(checkpointMessage(r.organisation_id, h.seq, h.hash)));
     }
   }
+  // One round trip: the links and the moved heads.
   await tx.query(
-    `UPDATE history.chain_heads h SET seq = m.s, hash = m.h,
+    `WITH links AS (
+       INSERT INTO history.chain (organisation_id, seq, entry_id, chained_at, digest, hash)
+       SELECT o, s, e, clock_timestamp(), d, h FROM unnest($5::text[], $6::bigint[], $7::uuid[], $8::bytea[], $9::bytea[]) AS l(o, s, e, d, h)
+     )
+     UPDATE history.chain_heads h SET seq = m.s, hash = m.h,
             checkpoint_seq = CASE WHEN m.c THEN m.s ELSE h.checkpoint_seq END,
             checkpoint_at = CASE WHEN m.c THEN clock_timestamp() ELSE h.checkpoint_at END
        FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::boolean[]) AS m(o, s, h, c)
       WHERE h.organisation_id = m.o`,
-    [moved.org, moved.seq, moved.hash, moved.checkpointed],
+    [moved.org, moved.seq, moved.hash, moved.checkpointed, link.org, link.seq, link.entry, link.digest, link.hash],
   );
   if (cp.org.length) {
     await tx.query(`INSERT INTO history.chain_keys (key_id, public_key) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING`, [
