@@ -29,8 +29,8 @@ export class HistoryChain1732000160000 implements MigrationInterface {
       hash bytea NOT NULL,
       PRIMARY KEY (organisation_id, seq)
     )`);
-    await q.query(`CREATE UNIQUE INDEX chain_entry_idx ON history.chain (organisation_id, entry_id)`);
-    await q.query(`CREATE INDEX chain_time_idx ON history.chain (organisation_id, chained_at)`);
+    // The primary key is the only index: a link is written once per inserted entry (so no unique index on the entry
+    // is needed), and `chained_at` grows with `seq` per organisation, so a time range is read along the key.
     await q.query(`CREATE TABLE history.chain_heads (
       organisation_id text PRIMARY KEY,
       seq bigint NOT NULL,
