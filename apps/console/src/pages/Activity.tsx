@@ -1,0 +1,207 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api, ok, type Schemas } from '../api';
+import { ChartPanel } from '../components/ChartPanel';
+import { DataTable } from '../components/DataTable';
+import { formatDuration, histogram, timesToClaim, TTC_BUCKETS, weeksOf } from '../lib/activity-stats';
+import { useRoute, useSetParams } from '../router';
+import { daysAgo, today } from './dates';
+
+const EVENT_TYPES = ['CREATED', 'DELIVERED', 'CLAIMED', 'EXPIRED', 'FAILED'] as const;
+type Record_ = Schemas['CredentialActivityDto'];
+/** Records read for the time-to-claim histogram (newest first); the stats' p50/p90 cover every issuance. */
+const HISTOGRAM_MAX_PAGES = 20;
+
+/** Activity: funnel, claim rate per week, time to claim, the list with filters and one chain as a timeline. */
+export function Activity() {
+  const { params } = useRoute();
+  const setParams = useSetParams();
+  const from = params.get('from') ?? daysAgo(27);
+  const to = params.get('to') ?? today();
+  const boost = params.get('boost') ?? '';
+  const integration = params.get('integration') ?? '';
+  const eventType = params.get('eventType') ?? '';
+  const chain = params.get('chain');
+  const range = { startDate: `${from}T00:00:00.000Z`, endDate: `${to}T23:59:59.999Z` };
+  const statsQuery = { ...range, ...(boost ? { boostUris: [boost] } : {}), ...(integration ? { integrationId: integration } : {}) };
+  const listQuery = { ...range, ...(boost ? { boostUri: boost } : {}), ...(integration ? { integrationId: integration } : {}) };
+  const key = JSON.stringify(statsQuery);
+
+  const [stats, setStats] = useState<{ key: string; total: Schemas['ActivityStatsDto']; weeks: { label: string; s: Schemas['ActivityStatsDto'] }[]; ttc: number[]; ttcPages: number; at: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let stale = false;
+    setError(null);
+    (async () => {
+      const total = ok(await api.GET('/v1/activity/credentials/stats', { params: { query: statsQuery } }));
+      const weeks = await Promise.all(
+        weeksOf(from, to).map(async (w) => ({ label: w.label, s: ok(await api.GET('/v1/activity/credentials/stats', { params: { query: { ...statsQuery, startDate: w.startDate, endDate: w.endDate } } })) })),
+      );
+      const records: Record_[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      for (; pages < HISTOGRAM_MAX_PAGES; pages++) {
+        const p = ok(await api.GET('/v1/activity/credentials', { params: { query: { ...listQuery, limit: 100, ...(cursor ? { cursor } : {}) } } }));
+        records.push(...p.records);
+        if (!p.cursor) {
+          pages++;
+          cursor = undefined;
+          break;
+        }
+        cursor = p.cursor;
+      }
+      if (!stale) setStats({ key, total, weeks, ttc: timesToClaim(records), ttcPages: cursor ? -pages : pages, at: performance.now() });
+    })().catch((e: Error) => !stale && setError(e.message));
+    return () => void (stale = true);
+  }, [key]);
+  const cur = stats && stats.key === key ? stats : null;
+
+  const funnel = useMemo(() => cur && { categories: [...EVENT_TYPES], series: [{ name: 'issuances', data: EVENT_TYPES.map((t) => cur.total[t.toLowerCase() as 'created']) }] }, [cur]);
+  const weekly = useMemo(() => cur && { categories: cur.weeks.map((w) => w.label), series: [{ name: 'claim rate %', data: cur.weeks.map((w) => Math.round(w.s.claimRate * 10000) / 100) }] }, [cur]);
+  const ttc = useMemo(() => cur && { categories: TTC_BUCKETS.map((b) => b.label), series: [{ name: 'issuances', data: histogram(cur.ttc) }] }, [cur]);
+  const bar = (d: { categories: string[]; series: { name: string; data: number[] }[] }, yName: string, type: 'bar' | 'line' = 'bar') => ({
+    grid: { left: 48, right: 16, top: 24, bottom: 40 },
+    xAxis: { type: 'category', data: d.categories },
+    yAxis: { type: 'value', name: yName },
+    series: d.series.map((s) => ({ type, name: s.name, data: s.data, label: { show: d.categories.length <= 12, position: 'top' } })),
+  });
+
+  return (
+    <>
+      <h1>Activity</h1>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Activity filters">
+        <label>
+          From
+          <input type="date" value={from} onChange={(e) => setParams({ from: e.target.value })} />
+        </label>
+        <label>
+          To
+          <input type="date" value={to} onChange={(e) => setParams({ to: e.target.value })} />
+        </label>
+        <label>
+          Boost (template URI)
+          <input type="text" defaultValue={boost} onBlur={(e) => setParams({ boost: e.target.value.trim() })} onKeyDown={(e) => e.key === 'Enter' && setParams({ boost: e.currentTarget.value.trim() })} data-testid="boost" />
+        </label>
+        <label>
+          Integration
+          <input type="text" defaultValue={integration} onBlur={(e) => setParams({ integration: e.target.value.trim() })} onKeyDown={(e) => e.key === 'Enter' && setParams({ integration: e.currentTarget.value.trim() })} data-testid="integration" />
+        </label>
+        <label>
+          Event type (list)
+          <select value={eventType} onChange={(e) => setParams({ eventType: e.target.value })} data-testid="eventType">
+            <option value="">all</option>
+            {EVENT_TYPES.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+      {!cur && !error && <p aria-busy="true">Loading activity…</p>}
+      {cur && funnel && weekly && ttc && (
+        <>
+          <section className="kpis" aria-label="Key figures" data-testid="activity-kpis" data-stats={JSON.stringify(cur.total)}>
+            <p>
+              <strong>{cur.total.total}</strong> issuances
+            </p>
+            <p>
+              claim rate <strong data-testid="claim-rate">{(cur.total.claimRate * 100).toFixed(1)} %</strong>
+            </p>
+            <p>
+              time to claim p50 <strong data-testid="ttc-p50">{formatDuration(cur.total.timeToClaim.medianMs)}</strong>, p90 <strong data-testid="ttc-p90">{formatDuration(cur.total.timeToClaim.p90Ms)}</strong> ({cur.total.timeToClaim.count} claimed)
+            </p>
+          </section>
+          <div className="grid2">
+            <ChartPanel id="funnel" title="Funnel: issuances reaching each step" data={funnel} option={bar(funnel, 'issuances')} dataAt={cur.at} />
+            <ChartPanel id="weekly" title="Claim rate per week (%)" data={weekly} option={bar(weekly, '%', 'line')} dataAt={cur.at} />
+          </div>
+          <ChartPanel id="ttc" title="Time to claim (histogram)" data={ttc} option={bar(ttc, 'issuances')} dataAt={cur.at}>
+            <p className="note">
+              From the {cur.ttc.length} claimed issuances among the {cur.ttcPages < 0 ? `newest ${-cur.ttcPages * 100} records (a sample)` : 'records'} of the list for these filters; p50/p90 above cover every issuance.
+            </p>
+          </ChartPanel>
+        </>
+      )}
+      {chain ? <ChainTimeline activityId={chain} onClose={() => setParams({ chain: null })} /> : <ActivityList query={{ ...listQuery, ...(eventType ? { eventType: eventType as Record_['eventType'] } : {}) }} onOpen={(id) => setParams({ chain: id })} />}
+    </>
+  );
+}
+
+function ActivityList({ query, onOpen }: { query: Record<string, string>; onOpen: (activityId: string) => void }) {
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [page, setPage] = useState<Schemas['ActivityPageDto'] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const key = JSON.stringify(query);
+  useEffect(() => setCursors([undefined]), [key]);
+  const cursor = cursors[cursors.length - 1];
+  useEffect(() => {
+    let stale = false;
+    api.GET('/v1/activity/credentials', { params: { query: { ...query, limit: 25, ...(cursor ? { cursor } : {}) } } }).then(
+      (r) => !stale && (setPage(ok(r)), setError(null)),
+      (e: Error) => !stale && setError(e.message),
+    );
+    return () => void (stale = true);
+  }, [key, cursor]);
+  return (
+    <section className="panel" aria-labelledby="activity-list-title">
+      <h2 id="activity-list-title">Activity records</h2>
+      {error && <p className="error" role="alert">{error}</p>}
+      {page && (
+        <DataTable
+          caption="Activity records, newest first"
+          testId="activity-list"
+          columns={['time', 'event', 'profile', 'recipient', 'boost', 'integration', 'chain']}
+          rows={page.records.map((r) => [r.timestamp, r.eventType, r.actorProfileId, `${r.recipientType}: ${r.recipientIdentifier}`, r.boostUri ?? '', r.integrationId ?? '', r.activityId])}
+          render={(_i, j, v) =>
+            j === 6 ? (
+              <button type="button" className="link" onClick={() => onOpen(String(v))} aria-label={`Open chain ${String(v)}`}>
+                {String(v).slice(0, 8)}…
+              </button>
+            ) : (
+              String(v ?? '')
+            )
+          }
+        />
+      )}
+      <div className="pager">
+        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Newer
+        </button>
+        <button type="button" disabled={!page?.cursor} onClick={() => page?.cursor && setCursors([...cursors, page.cursor])}>
+          Older
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function ChainTimeline({ activityId, onClose }: { activityId: string; onClose: () => void }) {
+  const [events, setEvents] = useState<Record_[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.GET('/v1/activity/credentials/{activityId}/chain', { params: { path: { activityId } } }).then(
+      (r) => setEvents(ok(r)),
+      (e: Error) => setError(e.message),
+    );
+  }, [activityId]);
+  return (
+    <section className="panel" aria-labelledby="chain-title" data-testid="chain">
+      <div className="panel-head">
+        <h2 id="chain-title">Chain {activityId}</h2>
+        <button type="button" onClick={onClose}>
+          Back to the list
+        </button>
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      {events && (
+        <ol className="timeline">
+          {events.map((e) => (
+            <li key={e.id}>
+              <time dateTime={e.timestamp}>{e.timestamp}</time> <strong>{e.eventType}</strong> via {e.source} to {e.recipientType} {e.recipientIdentifier}
+              {e.metadata && Object.keys(e.metadata).length ? <code>{JSON.stringify(e.metadata)}</code> : null}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
