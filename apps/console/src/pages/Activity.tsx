@@ -56,7 +56,7 @@ export function Activity() {
   const cur = stats && stats.key === key ? stats : null;
 
   const funnel = useMemo(() => cur && { categories: [...EVENT_TYPES], series: [{ name: 'issuances', data: EVENT_TYPES.map((t) => cur.total[t.toLowerCase() as 'created']) }] }, [cur]);
-  const weekly = useMemo(() => cur && { categories: cur.weeks.map((w) => w.label), series: [{ name: 'claim rate %', data: cur.weeks.map((w) => Math.round(w.s.claimRate * 10000) / 100) }] }, [cur]);
+  const weekly = useMemo(() => cur && { categories: cur.weeks.map((w) => w.label), series: [{ name: 'claim rate %', data: cur.weeks.map((w) => w.s.claimRate) }] }, [cur]);
   const ttc = useMemo(() => cur && { categories: TTC_BUCKETS.map((b) => b.label), series: [{ name: 'issuances', data: histogram(cur.ttc) }] }, [cur]);
   const bar = (d: { categories: string[]; series: { name: string; data: number[] }[] }, yName: string, type: 'bar' | 'line' = 'bar') => ({
     grid: { left: 48, right: 16, top: 24, bottom: 40 },
@@ -103,15 +103,15 @@ export function Activity() {
             <p>
               <strong>{cur.total.total}</strong> issuances
             </p>
-            <p>
-              claim rate <strong data-testid="claim-rate">{(cur.total.claimRate * 100).toFixed(1)} %</strong>
+            <p title="claimed / (created + delivered + claimed), as the API computes it">
+              claim rate <strong data-testid="claim-rate">{cur.total.claimRate.toFixed(2)} %</strong>
             </p>
             <p>
               time to claim p50 <strong data-testid="ttc-p50">{formatDuration(cur.total.timeToClaim.medianMs)}</strong>, p90 <strong data-testid="ttc-p90">{formatDuration(cur.total.timeToClaim.p90Ms)}</strong> ({cur.total.timeToClaim.count} claimed)
             </p>
           </section>
           <div className="grid2">
-            <ChartPanel id="funnel" title="Funnel: issuances reaching each step" data={funnel} option={bar(funnel, 'issuances')} dataAt={cur.at} />
+            <ChartPanel id="funnel" title="Funnel: issuances by their latest step" data={funnel} option={bar(funnel, 'issuances')} dataAt={cur.at} />
             <ChartPanel id="weekly" title="Claim rate per week (%)" data={weekly} option={bar(weekly, '%', 'line')} dataAt={cur.at} />
           </div>
           <ChartPanel id="ttc" title="Time to claim (histogram)" data={ttc} option={bar(ttc, 'issuances')} dataAt={cur.at}>

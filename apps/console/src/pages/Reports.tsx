@@ -37,14 +37,18 @@ export function Reports() {
     () =>
       chart && {
         legend: { type: 'scroll', top: 0 },
-        grid: { left: 48, right: 16, top: 40, bottom: 64 },
+        grid: { left: 48, right: 16, top: 40, bottom: 32 },
         xAxis: { type: 'category', data: chart.dates },
         yAxis: { type: 'value', name: 'credentials' },
-        dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
-        series: chart.series.map((s) => ({ type: 'bar', name: s.name, stack: s.stack, data: s.data, large: true })),
+        // Zoom with the wheel / pinch; no slider: its preview series would be computed over every point again.
+        dataZoom: [{ type: 'inside' }],
+        // Large mode: each series is drawn as one path instead of one element per bar (366 days × ~25 series
+        // would be ~9,000 elements); the axis tooltip still reads every value.
+        series: chart.series.map((s) => ({ type: 'bar', name: s.name, stack: s.stack, data: s.data, large: true, largeThreshold: 100, emphasis: { disabled: true } })),
       },
     [chart],
   );
+  const table = useMemo(() => current && { columns: ['date', 'operation', 'profile', 'credentialType', 'count'], rows: current.entries.map((e) => [e.date, e.operation, e.profile, e.credentialType ?? '', e.count]) }, [current]);
   const toggleProfile = (p: string) => {
     const next = profiles.includes(p) ? profiles.filter((x) => x !== p) : [...profiles, p];
     setParams({ profiles: REPORT_PROFILES.filter((x) => next.includes(x)).join(',') || '-' });
@@ -92,7 +96,7 @@ export function Reports() {
       {invalid && <p className="error" role="alert">{invalid}</p>}
       {error && <p className="error" role="alert">{error}</p>}
       {!invalid && !current && !error && <p aria-busy="true">Loading the report…</p>}
-      {chart && option && current && (
+      {chart && option && current && table && (
         <ChartPanel
           id="reports"
           title={`Issued and status-changed credentials per day (${tz === 'Z' ? 'UTC' : tz})`}
@@ -100,7 +104,7 @@ export function Reports() {
           option={option}
           dataAt={current.at}
           height={420}
-          table={{ columns: ['date', 'operation', 'profile', 'credentialType', 'count'], rows: current.entries.map((e) => [e.date, e.operation, e.profile, e.credentialType ?? '', e.count]) }}
+          table={table ?? undefined}
           onDownload={() => void fetchReportCsv(request!).then((csv) => download(`credential-report-${from}-${to}.csv`, csv), (e: Error) => setError(e.message))}
         >
           <p className="summary" data-testid="reports-summary">
