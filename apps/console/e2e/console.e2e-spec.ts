@@ -88,6 +88,7 @@ describe('analyst console in Chromium (e2e)', () => {
   const yearEnd = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - DAY;
 
   beforeAll(async () => {
+    if (docsShots) fs.mkdirSync(docsShots, { recursive: true });
     consoleDir = buildConsole();
     await startAtTheEnd(
       [historyProjection, activityProjection, reportProjection, eventLogProjection].map((p) => checkpointName(p)),
@@ -210,7 +211,8 @@ describe('analyst console in Chromium (e2e)', () => {
             expect({ page: name, width, overflow }).toEqual({ page: name, width, overflow: 0 });
             const shot = path.join(artifacts, `${name}-${width}.png`);
             await page.screenshot({ path: shot, fullPage: width === 1280 ? false : true });
-            if (docsShots && width === 1280) fs.copyFileSync(shot, path.join(docsShots, `${name}.png`));
+            // README images: the year report and the live feed with events are taken by their own tests below
+            if (docsShots && width === 1280 && (name === 'activity' || name === 'history')) fs.copyFileSync(shot, path.join(docsShots, `${name}.png`));
           }
           await ctx.close();
         }
@@ -272,6 +274,10 @@ describe('analyst console in Chromium (e2e)', () => {
       const chart = await chartOf(page, 'reports');
       expect(chart.categories).toHaveLength(366);
       series = chart.series.length;
+      if (i === 0) {
+        await page.screenshot({ path: path.join(artifacts, 'reports-year-1280.png') });
+        if (docsShots) fs.copyFileSync(path.join(artifacts, 'reports-year-1280.png'), path.join(docsShots, 'reports.png'));
+      }
       await ctx.close();
     }
     expect(series).toBe(PROFILES.length * TYPES.length + PROFILES.length);
@@ -388,6 +394,8 @@ describe('analyst console in Chromium (e2e)', () => {
       latencies.push(Date.now() - t0);
     }
     figures.liveLatencyMs = latencies;
+    await page.screenshot({ path: path.join(artifacts, 'live-feed-1280.png') });
+    if (docsShots) fs.copyFileSync(path.join(artifacts, 'live-feed-1280.png'), path.join(docsShots, 'live.png'));
     expect(Math.max(...latencies)).toBeLessThanOrEqual(2000);
 
     // pause: nothing new is shown; resume: what arrived meanwhile is there, once (Last-Event-ID)

@@ -104,12 +104,15 @@ export function History() {
           To
           <input type="datetime-local" value={params.get('to') ?? ''} onChange={(e) => setParams({ to: e.target.value, page: null })} />
         </label>
-        {RELATIONS.map((r) => (
-          <label key={r}>
-            {r}
-            <input type="text" defaultValue={params.get(r) ?? ''} onBlur={(e) => setParams({ [r]: e.target.value.trim(), page: null })} onKeyDown={(e) => e.key === 'Enter' && setParams({ [r]: e.currentTarget.value.trim(), page: null })} />
-          </label>
-        ))}
+        <details className="relations" open={RELATIONS.some((r) => params.get(r))}>
+          <summary>Related to an entity (ids)</summary>
+          {RELATIONS.map((r) => (
+            <label key={r}>
+              {r}
+              <input type="text" defaultValue={params.get(r) ?? ''} onBlur={(e) => setParams({ [r]: e.target.value.trim(), page: null })} onKeyDown={(e) => e.key === 'Enter' && setParams({ [r]: e.currentTarget.value.trim(), page: null })} />
+            </label>
+          ))}
+        </details>
         <label>
           Sort by
           <select value={params.get('sort') ?? 'createdDate'} onChange={(e) => setParams({ sort: e.target.value, page: null })} data-testid="sort">
