@@ -192,10 +192,11 @@ describe('analyst console in Chromium (e2e)', () => {
     for (const width of [1280, 390]) {
       for (const [name, selector] of pages) {
         for (let load = 0; load < (width === 1280 ? 3 : 1); load++) {
-          const t0 = Date.now();
           const { page, ctx } = await open(`/console/${name}`, { width });
           await page.waitForSelector(selector, { timeout: 15000 });
-          const readyMs = Date.now() - t0;
+          await page.waitForSelector('html[data-first-content-ms]');
+          // first frame with data (chart finished or non-empty table), ms since navigation start
+          const readyMs = Number(await page.getAttribute('html', 'data-first-content-ms'));
           const fcp = await firstContentfulPaint(page);
           if (width === 1280) {
             (paints[name] ??= []).push(fcp ?? NaN);
@@ -219,7 +220,7 @@ describe('analyst console in Chromium (e2e)', () => {
       }
     }
     figures.firstContentfulPaintMs = Object.fromEntries(Object.entries(paints).map(([k, v]) => [k, median(v)]));
-    figures.dataReadyMs = Object.fromEntries(Object.entries(ready).map(([k, v]) => [k, median(v)]));
+    figures.firstMeaningfulPaintMs = Object.fromEntries(Object.entries(ready).map(([k, v]) => [k, median(v)]));
   });
 
   it('reports: the chart, its table and the CSV download equal the API for the same query, DST days as the API gives them', async () => {

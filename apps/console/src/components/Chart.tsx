@@ -3,6 +3,7 @@ import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent, DataZoomComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { markFirstContent } from '../lib/first-content';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, DataZoomComponent, CanvasRenderer]);
 
@@ -33,6 +34,7 @@ export function Chart({ option, label, dataAt, height = 320 }: { option: ChartOp
     const done = () => {
       if (dataAt !== undefined) node.setAttribute('data-render-ms', (performance.now() - dataAt).toFixed(1));
       node.setAttribute('data-rendered', 'true');
+      markFirstContent();
     };
     c.on('finished', done);
     // Breakdown of the render time for docs/benchmarks.md: data → this effect (React), and the setOption call itself.
