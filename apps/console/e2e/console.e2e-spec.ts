@@ -290,6 +290,7 @@ describe('analyst console in Chromium (e2e)', () => {
     const to = isoDay(Date.now());
     const { page, ctx } = await open(`/console/activity?from=${from}&to=${to}`);
     await page.waitForSelector('[data-testid=panel-ttc] [data-rendered=true]');
+    await page.waitForSelector('[data-testid=panel-weekly] [data-rendered=true]');
     const range = { startDate: `${from}T00:00:00.000Z`, endDate: `${to}T23:59:59.999Z` };
     const stats = (await client().GET('/v1/activity/credentials/stats', { params: { query: range } })).data!;
     expect(stats.total).toBeGreaterThan(0);

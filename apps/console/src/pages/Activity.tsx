@@ -26,38 +26,41 @@ export function Activity() {
   const listQuery = { ...range, ...(boost ? { boostUri: boost } : {}), ...(integration ? { integrationId: integration } : {}) };
   const key = JSON.stringify(statsQuery);
 
-  const [stats, setStats] = useState<{ key: string; total: Schemas['ActivityStatsDto']; weeks: { label: string; s: Schemas['ActivityStatsDto'] }[]; ttc: number[]; ttcPages: number; at: number } | null>(null);
+  // Three independent loads, each shown as soon as it arrives: the stats (funnel, claim rate, p50/p90), one stats
+  // call per week, and the list pages of the histogram.
+  const [total, setTotal] = useState<{ key: string; s: Schemas['ActivityStatsDto']; at: number } | null>(null);
+  const [weeks, setWeeks] = useState<{ key: string; w: { label: string; s: Schemas['ActivityStatsDto'] }[]; at: number } | null>(null);
+  const [ttcState, setTtc] = useState<{ key: string; durations: number[]; pages: number; sample: boolean; at: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let stale = false;
     setError(null);
+    const fail = (e: Error) => !stale && setError(e.message);
+    api.GET('/v1/activity/credentials/stats', { params: { query: statsQuery } }).then((r) => !stale && setTotal({ key, s: ok(r), at: performance.now() }), fail);
+    Promise.all(
+      weeksOf(from, to).map(async (w) => ({ label: w.label, s: ok(await api.GET('/v1/activity/credentials/stats', { params: { query: { ...statsQuery, startDate: w.startDate, endDate: w.endDate } } })) })),
+    ).then((w) => !stale && setWeeks({ key, w, at: performance.now() }), fail);
     (async () => {
-      const total = ok(await api.GET('/v1/activity/credentials/stats', { params: { query: statsQuery } }));
-      const weeks = await Promise.all(
-        weeksOf(from, to).map(async (w) => ({ label: w.label, s: ok(await api.GET('/v1/activity/credentials/stats', { params: { query: { ...statsQuery, startDate: w.startDate, endDate: w.endDate } } })) })),
-      );
       const records: Record_[] = [];
       let cursor: string | undefined;
       let pages = 0;
-      for (; pages < HISTOGRAM_MAX_PAGES; pages++) {
+      do {
         const p = ok(await api.GET('/v1/activity/credentials', { params: { query: { ...listQuery, limit: 100, ...(cursor ? { cursor } : {}) } } }));
         records.push(...p.records);
-        if (!p.cursor) {
-          pages++;
-          cursor = undefined;
-          break;
-        }
-        cursor = p.cursor;
-      }
-      if (!stale) setStats({ key, total, weeks, ttc: timesToClaim(records), ttcPages: cursor ? -pages : pages, at: performance.now() });
-    })().catch((e: Error) => !stale && setError(e.message));
+        cursor = p.cursor ?? undefined;
+        pages++;
+      } while (cursor && pages < HISTOGRAM_MAX_PAGES && !stale);
+      if (!stale) setTtc({ key, durations: timesToClaim(records), pages, sample: cursor !== undefined, at: performance.now() });
+    })().catch(fail);
     return () => void (stale = true);
   }, [key]);
-  const cur = stats && stats.key === key ? stats : null;
+  const cur = total && total.key === key ? total : null;
+  const curWeeks = weeks && weeks.key === key ? weeks : null;
+  const curTtc = ttcState && ttcState.key === key ? ttcState : null;
 
-  const funnel = useMemo(() => cur && { categories: [...EVENT_TYPES], series: [{ name: 'issuances', data: EVENT_TYPES.map((t) => cur.total[t.toLowerCase() as 'created']) }] }, [cur]);
-  const weekly = useMemo(() => cur && { categories: cur.weeks.map((w) => w.label), series: [{ name: 'claim rate %', data: cur.weeks.map((w) => w.s.claimRate) }] }, [cur]);
-  const ttc = useMemo(() => cur && { categories: TTC_BUCKETS.map((b) => b.label), series: [{ name: 'issuances', data: histogram(cur.ttc) }] }, [cur]);
+  const funnel = useMemo(() => cur && { categories: [...EVENT_TYPES], series: [{ name: 'issuances', data: EVENT_TYPES.map((t) => cur.s[t.toLowerCase() as 'created']) }] }, [cur]);
+  const weekly = useMemo(() => curWeeks && { categories: curWeeks.w.map((w) => w.label), series: [{ name: 'claim rate %', data: curWeeks.w.map((w) => w.s.claimRate) }] }, [curWeeks]);
+  const ttc = useMemo(() => curTtc && { categories: TTC_BUCKETS.map((b) => b.label), series: [{ name: 'issuances', data: histogram(curTtc.durations) }] }, [curTtc]);
   const bar = (d: { categories: string[]; series: { name: string; data: number[] }[] }, yName: string, type: 'bar' | 'line' = 'bar') => ({
     grid: { left: 48, right: 16, top: 24, bottom: 40 },
     xAxis: { type: 'category', data: d.categories },
@@ -97,28 +100,32 @@ export function Activity() {
       </form>
       {error && <p className="error" role="alert">{error}</p>}
       {!cur && !error && <p aria-busy="true">Loading activity…</p>}
-      {cur && funnel && weekly && ttc && (
+      {cur && funnel && (
         <>
-          <section className="kpis" aria-label="Key figures" data-testid="activity-kpis" data-stats={JSON.stringify(cur.total)}>
+          <section className="kpis" aria-label="Key figures" data-testid="activity-kpis" data-stats={JSON.stringify(cur.s)}>
             <p>
-              <strong>{cur.total.total}</strong> issuances
+              <strong>{cur.s.total}</strong> issuances
             </p>
             <p title="claimed / (created + delivered + claimed), as the API computes it">
-              claim rate <strong data-testid="claim-rate">{cur.total.claimRate.toFixed(2)} %</strong>
+              claim rate <strong data-testid="claim-rate">{cur.s.claimRate.toFixed(2)} %</strong>
             </p>
             <p>
-              time to claim p50 <strong data-testid="ttc-p50">{formatDuration(cur.total.timeToClaim.medianMs)}</strong>, p90 <strong data-testid="ttc-p90">{formatDuration(cur.total.timeToClaim.p90Ms)}</strong> ({cur.total.timeToClaim.count} claimed)
+              time to claim p50 <strong data-testid="ttc-p50">{formatDuration(cur.s.timeToClaim.medianMs)}</strong>, p90 <strong data-testid="ttc-p90">{formatDuration(cur.s.timeToClaim.p90Ms)}</strong> ({cur.s.timeToClaim.count} claimed)
             </p>
           </section>
           <div className="grid2">
             <ChartPanel id="funnel" title="Funnel: issuances by their latest step" data={funnel} option={bar(funnel, 'issuances')} dataAt={cur.at} />
-            <ChartPanel id="weekly" title="Claim rate per week (%)" data={weekly} option={bar(weekly, '%', 'line')} dataAt={cur.at} />
+            {weekly && curWeeks ? <ChartPanel id="weekly" title="Claim rate per week (%)" data={weekly} option={bar(weekly, '%', 'line')} dataAt={curWeeks.at} /> : <p aria-busy="true">Loading the weekly claim rate…</p>}
           </div>
-          <ChartPanel id="ttc" title="Time to claim (histogram)" data={ttc} option={bar(ttc, 'issuances')} dataAt={cur.at}>
-            <p className="note">
-              From the {cur.ttc.length} claimed issuances among the {cur.ttcPages < 0 ? `newest ${-cur.ttcPages * 100} records (a sample)` : 'records'} of the list for these filters; p50/p90 above cover every issuance.
-            </p>
-          </ChartPanel>
+          {ttc && curTtc ? (
+            <ChartPanel id="ttc" title="Time to claim (histogram)" data={ttc} option={bar(ttc, 'issuances')} dataAt={curTtc.at}>
+              <p className="note">
+                From the {curTtc.durations.length} claimed issuances among the {curTtc.sample ? `newest ${curTtc.pages * 100} records (a sample)` : 'records'} of the list for these filters; p50/p90 above cover every issuance.
+              </p>
+            </ChartPanel>
+          ) : (
+            <p aria-busy="true">Loading the time-to-claim histogram…</p>
+          )}
         </>
       )}
       {chain ? <ChainTimeline activityId={chain} onClose={() => setParams({ chain: null })} /> : <ActivityList query={{ ...listQuery, ...(eventType ? { eventType: eventType as Record_['eventType'] } : {}) }} onOpen={(id) => setParams({ chain: id })} />}
