@@ -40,7 +40,7 @@ export function Reports() {
       chart && {
         // The legend is HTML below (an ECharts legend of ~25 entries costs more to lay out than the bars themselves).
         color: PALETTE,
-        grid: { left: 48, right: 16, top: 16, bottom: 32 },
+        grid: { left: 48, right: 16, top: 32, bottom: 32 },
         xAxis: { type: 'category', data: chart.dates },
         yAxis: { type: 'value', name: 'credentials' },
         // Large mode: each series is drawn as one path instead of one element per bar (366 days × ~25 series
