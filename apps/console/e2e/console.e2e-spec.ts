@@ -1,6 +1,7 @@
 import { spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { signDevToken } from '@cep/auth';
@@ -223,6 +224,38 @@ describe('analyst console in Chromium (e2e)', () => {
     figures.firstMeaningfulPaintMs = Object.fromEntries(Object.entries(ready).map(([k, v]) => [k, median(v)]));
   });
 
+  it('serving: /console has its own CSP without unsafe-inline, immutable hashed assets, the SPA shell for client routes, no path traversal', async () => {
+    // node's http, not fetch: the e2e fetch checks API responses against the OpenAPI document, and /console is not an API
+    const get = (p: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) =>
+        http.get({ host: '127.0.0.1', port: PORTS.gateway, path: p }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+        }).on('error', reject),
+      );
+    const shell = await get('/console/history?actions=CREATED');
+    expect(shell.status).toBe(200);
+    expect(shell.headers['content-type']).toMatch(/^text\/html/);
+    const csp = String(shell.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(shell.headers['x-content-type-options']).toBe('nosniff');
+    const asset = /src="(\/console\/assets\/[^"]+\.js)"/.exec(shell.body)![1];
+    const js = await get(asset);
+    expect(js.status).toBe(200);
+    expect(js.headers['cache-control']).toContain('immutable');
+    const config = JSON.parse((await get('/console/config.json')).body);
+    expect(config).toEqual({ devSignIn: true, oidc: null });
+    for (const p of ['/console/assets/../../package.json', '/console/%2e%2e/%2e%2e/package.json', '/console/assets/nope.js']) {
+      const r = await get(p);
+      expect(r.body).not.toContain('"devDependencies"');
+      expect([200, 400, 404]).toContain(r.status);
+    }
+  });
+
   it('reports: the chart, its table and the CSV download equal the API for the same query, DST days as the API gives them', async () => {
     // A range across the spring-forward and fall-back days of New York (23- and 25-hour days).
     const from = isoDay(yearEnd - 300 * DAY);
@@ -258,7 +291,7 @@ describe('analyst console in Chromium (e2e)', () => {
     await again.ctx.close();
   });
 
-  it('reports: 366 days × all series render within the budget after the data arrives (median of 5 loads)', async () => {
+  it('reports: 366 days × all series: render time after the data arrives is measured (median of 5 loads; docs/benchmarks.md)', async () => {
     const from = isoDay(yearEnd - 365 * DAY);
     const to = isoDay(yearEnd);
     const times: number[] = [];
@@ -341,8 +374,8 @@ describe('analyst console in Chromium (e2e)', () => {
     await page.waitForFunction(() => location.search.includes('dir=ASC'));
     await page.waitForSelector('[data-testid=history-table] tbody tr');
     const api = (await client().GET('/api/history/v1', { params: { query: { page: 0, pageSize: 10, entityTypes: ['CREDENTIAL'], sort: 'action', sortDirection: 'ASC' } } })).data!;
-    const ids = async (p: Page) => {
-      await p.waitForFunction((n) => document.querySelectorAll('[data-testid=history-table] tbody tr').length === n, api.values.length);
+    const ids = async (p: Page, n = api.values.length) => {
+      await p.waitForFunction((k) => document.querySelectorAll('[data-testid=history-table] tbody tr').length === k, n);
       return p.$$eval('[data-testid=history-table] tbody tr td:nth-child(4) button', (bs) => bs.map((b) => b.getAttribute('aria-label')));
     };
     expect(await ids(page)).toEqual(api.values.map((v) => `Timeline of ${v.entityId}`));
@@ -364,10 +397,17 @@ describe('analyst console in Chromium (e2e)', () => {
     const timeline = (await client().GET('/api/history/v1', { params: { query: { entityId: api.values[0].entityId, sort: 'createdDate', sortDirection: 'ASC', pageSize: 1000 } } })).data!;
     expect(await page.$$eval('[data-testid=entity-timeline] li strong', (s) => s.map((x) => x.textContent))).toEqual(timeline.values.map((v) => v.action));
     await page.screenshot({ path: path.join(artifacts, 'history-timeline-1280.png') });
-    // the searchType selector goes to the API
+    // the searchType selector and the search text go to the API
     await page.goBack();
+    await page.waitForSelector('[data-testid=searchType]');
     await page.selectOption('[data-testid=searchType]', 'claimName');
-    await page.waitForFunction(() => location.search.includes('searchType=claimName'));
+    await page.fill('[data-testid=searchText]', 'name');
+    await page.press('[data-testid=searchText]', 'Enter');
+    await page.waitForFunction(() => location.search.includes('searchType=claimName') && location.search.includes('q=name'));
+    const searched = (await client().GET('/api/history/v1', { params: { query: { page: 0, pageSize: 10, entityTypes: ['CREDENTIAL'], sort: 'action', sortDirection: 'ASC', searchText: 'name', searchType: 'claimName' } } })).data!;
+    expect(searched.totalItems).toBeGreaterThan(0);
+    await page.waitForFunction((n) => document.querySelector('[data-testid=history-page]')?.getAttribute('data-total') === n, String(searched.totalItems));
+    expect(await ids(page, searched.values.length)).toEqual(searched.values.map((v) => `Timeline of ${v.entityId}`));
     await ctx.close();
   });
 
