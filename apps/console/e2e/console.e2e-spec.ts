@@ -224,6 +224,21 @@ describe('analyst console in Chromium (e2e)', () => {
     figures.firstMeaningfulPaintMs = Object.fromEntries(Object.entries(ready).map(([k, v]) => [k, median(v)]));
   });
 
+  it('dev sign-in: a link without the token shows the (accessible) sign-in page; a pasted dev token opens the linked view', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await ctx.newPage();
+    await page.goto(`${gateway.url}/console/history?pageSize=10&sort=action&dir=ASC`);
+    await page.waitForSelector('[data-testid=dev-token]');
+    expect(await page.$('[data-testid=oidc-signin]')).toBeNull(); // no issuer configured on this gateway
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.fill('[data-testid=dev-token]', token);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=history-table] tbody tr');
+    expect(new URL(page.url()).search).toBe('?pageSize=10&sort=action&dir=ASC');
+    expect(await page.$$eval('[data-testid=history-table] tbody tr', (trs) => trs.length)).toBe(10);
+    await ctx.close();
+  });
+
   it('serving: /console has its own CSP without unsafe-inline, immutable hashed assets, the SPA shell for client routes, no path traversal', async () => {
     // node's http, not fetch: the e2e fetch checks API responses against the OpenAPI document, and /console is not an API
     const get = (p: string) =>
@@ -357,6 +372,7 @@ describe('analyst console in Chromium (e2e)', () => {
     const chain = (await client().GET('/v1/activity/credentials/{activityId}/chain', { params: { path: { activityId: records[0].activityId } } })).data!;
     expect(await page.$$eval('[data-testid=chain] li strong', (s) => s.map((x) => x.textContent))).toEqual(chain.map((c) => c.eventType));
     expect(page.url()).toContain(`chain=${records[0].activityId}`);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(artifacts, 'activity-chain-1280.png') });
     // the funnel's CSV is what its table shows
     await page.click('[data-testid=toggle-funnel]');
@@ -391,12 +407,14 @@ describe('analyst console in Chromium (e2e)', () => {
     await page.waitForSelector('[data-testid=entry-metadata]');
     const detail = (await client().GET('/api/history/v1/{id}', { params: { path: { id: api.values[0].id } } })).data!;
     expect(JSON.parse((await page.textContent('[data-testid=entry-metadata]'))!)).toEqual(detail.metadata);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     // the entity's timeline: everything that happened to it, oldest first
     await page.click('[data-testid=history-table] tbody tr:first-child td:nth-child(4) button');
     await page.waitForSelector('[data-testid=entity-timeline] li');
     const timeline = (await client().GET('/api/history/v1', { params: { query: { entityId: api.values[0].entityId, sort: 'createdDate', sortDirection: 'ASC', pageSize: 1000 } } })).data!;
     expect(await page.$$eval('[data-testid=entity-timeline] li strong', (s) => s.map((x) => x.textContent))).toEqual(timeline.values.map((v) => v.action));
     await page.screenshot({ path: path.join(artifacts, 'history-timeline-1280.png') });
+    expect(await seriousA11yViolations(page)).toEqual([]);
     // the searchType selector and the search text go to the API
     await page.goBack();
     await page.waitForSelector('[data-testid=searchType]');

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { newOrgId, portOpen, startApp, WORKSPACE_ROOT, type AppHandle } from '@cep/testing';
-import { buildConsole, launchChromium } from './browser';
+import { buildConsole, launchChromium, seriousA11yViolations } from './browser';
 
 // Globals of the page, for the functions evaluated in the browser (the workspace's type-check has no DOM lib).
 declare const sessionStorage: any, localStorage: any;
@@ -78,8 +78,9 @@ describe('console sign-in with OpenID Connect (e2e)', () => {
 
     await page.goto(`${gateway.url}/console/history?pageSize=10&sort=action&dir=ASC`);
     await page.waitForSelector('[data-testid=oidc-signin]');
-    // production: no dev-token sign-in
+    // production: no dev-token sign-in; the sign-in page is accessible too
     expect(await page.$('[data-testid=dev-token]')).toBeNull();
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.click('[data-testid=oidc-signin]');
     // the provider's login and consent pages
     await page.waitForURL(`${issuer}/**`);
