@@ -3,6 +3,7 @@
  *   npm run bench                     full run (1,000,000 events, 3 repeats; up to ~30 min on 2 cores)
  *   npm run bench -- --quick          smoke run (small N, 1 repeat, short windows; < 3 min; CI)
  *   npm run bench -- --events 200000 --repeats 3 --sections ingest,duplicates,scale,queries,freshness,tracing,models
+ *   npm run bench -- --quick --sections ingest --projections history    one section, one projection
  * Starts its own database (`cep_bench_<run>`, migrated), uses the broker on KAFKA_BROKERS (starting the local one
  * if none answers) with its own topics `bench.<run>.<platform topic>`, prints the table and writes
  * bench/results/<date>.json. Thresholds are reported (met / NOT met), never asserted: the exit code is 0 unless
@@ -57,6 +58,8 @@ function parseArgs(argv: string[]): BenchOptions {
     sections: (get('sections') ?? ALL_SECTIONS.join(',')).split(',').map((s) => s.trim()),
     keepDatabase: argv.includes('--keep'),
     modelSize: get('model-size') === undefined ? undefined : num('model-size', 1),
+    /** Only these projections (keys, comma-separated), e.g. `--projections history`; default all. */
+    projections: get('projections')?.split(',').map((s) => s.trim()),
   };
 }
 
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
 
   const projections: AvailableProjection[] = [];
   for (const spec of PROJECTION_SPECS) {
+    if (opts.projections && !opts.projections.includes(spec.key)) continue;
     const projection = loadProjection(spec);
     if (projection) {
       projections.push({ spec, projection });

@@ -23,6 +23,8 @@ export interface BenchOptions {
   keepDatabase: boolean;
   /** Size passed to the read-model sections (default: their own, 1M except the event log's 50k; quick: 20k / 5k). */
   modelSize?: number;
+  /** `--projections history,reports`: only these projections (default all). */
+  projections?: string[];
 }
 
 export interface AvailableProjection {

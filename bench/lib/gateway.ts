@@ -19,7 +19,7 @@ const gateways = new Map<'on' | 'off', AppHandle>();
 
 /**
  * One gateway process on the benchmark database, shared by the queries and freshness sections. `rls: 'off'` starts
- * a second one with GATEWAY_RLS=off (no tenant transaction, no row-level security) to measure what RLS costs.
+ * a second one with GATEWAY_RLS=off (no tenant pool, no row-level security) to measure what RLS costs.
  */
 export async function ensureGateway(infra: BenchInfra, opts: { rls?: 'on' | 'off' } = {}): Promise<AppHandle> {
   const rls = opts.rls ?? 'on';

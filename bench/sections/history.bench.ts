@@ -374,7 +374,7 @@ function benchDataSource(url: string, applicationName: string) {
 /** A keyset cursor continuing `q` (createdDate order) after the entry just before the 90% position of `total`. */
 async function deepCursor(ds: Awaited<ReturnType<typeof benchDataSource>>, svc: HistoryQueryService, q: HistoryListQuery, total: number): Promise<string | undefined> {
   const { text, params } = svc.listSql(q, 0);
-  // Run as the owner outside a tenant transaction: the base table (the tenant view answers nothing with no organisation set).
+  // Run as the owner outside a tenant session: the base table (the tenant view answers nothing with no organisation set).
   const sql = text.replace('FROM history.tenant_entries', 'FROM history.entries').replace(/LIMIT \$\d+$/, `LIMIT 1 OFFSET ${Math.floor(total * 0.9) - 1}`);
   const [row] = await ds.query(sql, params.slice(0, -1));
   return row ? svc.cursorFor(q, { createdDate: new Date(row.created_date).toISOString(), id: row.id }) : undefined;

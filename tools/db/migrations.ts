@@ -5,6 +5,7 @@ import {
   HistoryRowLevelSecurity1732000110100,
   HistorySearchColumnsRelatedCounts1732000002000,
   HistoryTenantEntriesView1732000150000,
+  HistoryChain1732000160000,
 } from '@cep/history';
 import { ReportDailyCounts1732000030000, ReportRowLevelSecurity1732000110200 } from '@cep/reports';
 import { EventLog1732000050000, EventLogRowLevelSecurity1732000110400 } from '@cep/event-log';
@@ -49,4 +50,6 @@ export const ALL_MIGRATIONS: (new () => MigrationInterface)[] = [
   AnalyticsV11732000140000,
   // history.tenant_entries: the owner's view the text search and relation filters read under RLS (their indexes apply).
   HistoryTenantEntriesView1732000150000,
+  // history.chain*: the tamper-evident history (hash chain per organisation, signed checkpoints; docs/privacy.md).
+  HistoryChain1732000160000,
 ];

@@ -23,7 +23,7 @@ import { GatewayConfig } from './gateway.config';
   providers: [
     { provide: APP_CONFIG, useFactory: () => loadConfig(GatewayConfig) },
     ...databaseProviders('gateway'),
-    // The one way the read-model query services reach PostgreSQL: a tenant transaction per call (RLS).
+    // The one way the read-model query services reach PostgreSQL: tenant sessions of its own pool (RLS).
     {
       provide: TenantDatabase,
       inject: [DataSource, APP_CONFIG],

@@ -21,7 +21,7 @@ export class GatewayConfig extends PlatformConfig {
   @IsIn(['on', 'off'])
   GATEWAY_RLS: 'on' | 'off' = 'on';
 
-  /** The role the tenant transactions take (NOLOGIN, no BYPASSRLS, created by the migrations); the login role must be a member. */
+  /** The role the tenant sessions start as (NOLOGIN, no BYPASSRLS, created by the migrations); the login role must be a member. */
   @IsString()
   @Matches(/^[a-z_][a-z0-9_]{0,62}$/)
   GATEWAY_DB_ROLE = 'cep_gateway';

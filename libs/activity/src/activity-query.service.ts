@@ -149,7 +149,7 @@ export class ActivityQueryService {
   /** `exactTtcMax`: above this many claimed issuances, time-to-claim comes from the histogram (tests set 0). */
   private readonly db: TenantDatabase;
 
-  /** Every read runs in the caller's tenant transaction (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
+  /** Every read runs on a tenant session pointed at the caller's organisation (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
   constructor(
     db: TenantDatabase | DataSource,
     private readonly opts: { exactTtcMax?: number } = {},

@@ -39,7 +39,7 @@ const toEvent = (published: Record<string, unknown>) => inPublishedOrder(publish
 export class EventLogQueryService {
   private readonly db: TenantDatabase;
 
-  /** Every read runs in the caller's tenant transaction (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
+  /** Every read runs on a tenant session pointed at the caller's organisation (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
   constructor(db: TenantDatabase | DataSource) {
     this.db = TenantDatabase.of(db);
   }
@@ -113,7 +113,7 @@ export class EventLogQueryService {
   async readAfter(organisationId: string, filter: EventLogFilter, after: bigint, limit: number): Promise<StreamPage> {
     // The organisation's head first: every row of it at or below the head is final (single writer in commit
     // order, so no row with a smaller seq can commit later), and rows committed between the two statements are
-    // simply left for the next read. One tenant transaction per page (never one for the whole stream).
+    // simply left for the next read. One TenantDatabase.run per page (never one for the whole stream).
     const { where, params } = filterSql(organisationId, filter);
     const read = await this.db.run(organisationId, async (db) => {
       const head = await this.headSeqIn(db, organisationId);

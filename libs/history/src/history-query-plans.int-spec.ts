@@ -89,7 +89,7 @@ describe('history query plans (EXPLAIN)', () => {
       expect(seq(await plan(countSql, params.slice(0, -1)))).toEqual([]);
     }
   });
-  // Under RLS (the gateway's tenant transaction as cep_gateway): the search and relation filters read the owner's
+  // Under RLS (a tenant session as cep_gateway): the search and relation filters read the owner's
   // view history.tenant_entries, whose plain WHERE lets their trigram / GIN indexes apply (the table's policy would not).
   const INDEX_UNDER_RLS: Record<string, RegExp> = {
     'searchText claimValue': /^entries_s_cv_trgm_idx$/,

@@ -142,7 +142,7 @@ export class HistoryQueryService {
   private readonly searchCountCap: number;
   private readonly db: TenantDatabase;
 
-  /** Every read runs in the caller's tenant transaction (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
+  /** Every read runs on a tenant session pointed at the caller's organisation (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
   constructor(db: TenantDatabase | DataSource, opts: { searchCountCap?: number } = {}) {
     this.db = TenantDatabase.of(db);
     this.searchCountCap = opts.searchCountCap ?? SEARCH_COUNT_CAP;
@@ -333,7 +333,7 @@ export class HistoryQueryService {
     const off = q.p(offset);
     const sqlText = `SELECT ${LIST_COLUMNS} FROM ${this.entriesFrom(filter)} WHERE ${q.where.join(' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${off}`;
 
-    // One tenant transaction for the page and its count (the statements run one after another on its connection).
+    // The page and its count at once (with RLS on, on two tenant sessions; see TenantDatabase).
     const [rows, { totalItems, capped }] = await this.db.run(query.organisationId, (db) =>
       Promise.all([db.query(sqlText, q.params) as Promise<Row[]>, this.countWithCapIn(db, filter)]),
     );

@@ -4,6 +4,8 @@ import type { Projection } from '@cep/messaging';
 import { mergeEntityState, searchColumns, toHistoryDraft, type EntityState, type HistoryDraft } from './history-entry.mapper';
 import { HISTORY_SESSION_ENTITY_TYPES } from './history-entry';
 import { SEARCH_COLUMNS } from './migrations/1732000002000-history-search-columns-related-counts';
+import { entryDigestSql, historyChainSettings } from './history-chain';
+import { appendToHistoryChain } from './history-chain.writer';
 
 /** Event types the history projection records: every type with a history mapping plus the two session types. */
 export const HISTORY_EVENT_TYPES: readonly string[] = [
@@ -51,7 +53,8 @@ const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
  *    `proof.shared`; `proof.claims-removed` purges claim segments from every entry of the proof);
  * 4. adds the inserted entries to the daily counters and, per related id other than the entry's own entity, to
  *    the relation counters (only rows actually inserted: replays do not double count); a re-stamp adds the older
- *    entries to the counters of the related ids it newly gives them (relations only grow).
+ *    entries to the counters of the related ids it newly gives them (relations only grow);
+ * 5. last, appends the inserted entries to their organisations' tamper-evident chains (history-chain.writer.ts).
  */
 export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventEnvelope[]): Promise<number> {
   const drafts = events.map(toHistoryDraft).filter((d): d is HistoryDraft => d !== null);
@@ -164,13 +167,14 @@ export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventE
       ...searchColumns(s.segments, s.claims, s.claimsPurged),
     };
   });
-  const inserted: { id: string }[] = await tx.query(
+  const chained = historyChainSettings().enabled; // HISTORY_CHAIN=off (bench only): no digest, no link
+  const inserted: { id: string; organisation_id: string; digest: Buffer }[] = await tx.query(
     `INSERT INTO history.entries (id, organisation_id, created_date, action, entity_id, entity_type, name, source, target, event_type, metadata, related_ids, ${SEARCH_COLUMNS.join(', ')})
      SELECT r.id, r.organisation_id, r.created_date, r.action, r.entity_id, r.entity_type, r.name, r.source, r.target, r.event_type, r.metadata, r.related_ids, ${SEARCH_COLUMNS.map((c) => `r.${c}`).join(', ')}
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, organisation_id text, created_date timestamptz, action text, entity_id uuid, entity_type text,
             name text, source text, target text, event_type text, metadata jsonb, related_ids uuid[], ${SEARCH_COLUMNS.map((c) => `${c} text`).join(', ')})
      ON CONFLICT (id) DO NOTHING
-     RETURNING id::text AS id`,
+     RETURNING id::text AS id, organisation_id, ${chained ? entryDigestSql() : 'NULL::bytea'} AS digest`,
     [JSON.stringify(rows)],
   );
 
@@ -255,6 +259,18 @@ export async function writeHistoryBatch(tx: QueryRunner, events: readonly EventE
       [cs.map((c) => c.o), cs.map((c) => c.d), cs.map((c) => c.t), cs.map((c) => c.a), cs.map((c) => c.s), cs.map((c) => c.n)],
     );
   }
+  // The batch's last statements: the organisations' chain heads stay locked only from here to the commit.
+  // The tamper-evident chain: the inserted entries (not the replays) in the batch's order.
+  const digestOf = new Map(inserted.map((r) => [r.id, r]));
+  await appendToHistoryChain(
+    tx,
+    rows.flatMap((r) => {
+      const id = String(r.id).toLowerCase(); // RETURNING gives uuid::text (lowercase)
+      const i = digestOf.get(id);
+      digestOf.delete(id);
+      return i ? [{ id: i.id, organisationId: i.organisation_id, digest: i.digest }] : [];
+    }),
+  );
   return inserted.length;
 }
 

@@ -8,3 +8,8 @@ export * from './migrations/1732000001000-history-entries';
 export * from './migrations/1732000002000-history-search-columns-related-counts';
 export * from './migrations/1732000110100-history-row-level-security';
 export * from './migrations/1732000150000-history-tenant-entries-view';
+export * from './history-chain';
+export * from './history-chain.verify';
+export * from './history-chain.writer';
+export * from './migrations/1732000160000-history-chain';
+export * from './history-integrity.service';

@@ -30,6 +30,7 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
   'MigrationsTableReadable1732000130000',
   'AnalyticsV11732000140000',
   'HistoryTenantEntriesView1732000150000',
+  'HistoryChain1732000160000',
 ];
 
 /** TypeORM's migrations table (`migrationsTableName` of {@link dataSourceOptions}). */

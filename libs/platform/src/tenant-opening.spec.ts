@@ -1,14 +1,19 @@
-import { assertRoleName, TenantDatabase, tenantOpening } from './tenant-database';
+import { assertRoleName, TenantDatabase, tenantStartupOptions, tenantSwitch } from './tenant-database';
 
-/** The one-round-trip opening writes two values into SQL: both must be refused unless harmless by construction. */
-describe('tenantOpening / assertRoleName', () => {
+/** The tenant session writes two values into SQL / startup options: both must be refused unless harmless by construction. */
+describe('tenantSwitch / tenantStartupOptions / assertRoleName', () => {
   const org = '3f2a1b4c-5d6e-4f70-8192-a3b4c5d6e7f8';
 
-  it('builds BEGIN READ ONLY, SET LOCAL ROLE and the organisation as one string for a canonical UUID', () => {
-    expect(tenantOpening('cep_gateway', org)).toBe(
-      `BEGIN READ ONLY; SET LOCAL ROLE cep_gateway; SELECT set_config('app.organisation_id', '${org}', true)`,
+  it('points the session at a canonical UUID organisation in one string', () => {
+    expect(tenantSwitch(org)).toBe(`SELECT set_config('app.organisation_id', '${org}', false)`);
+  });
+
+  it('starts tenant sessions as the gateway role, read only, keeping the pool\'s own startup options', () => {
+    expect(tenantStartupOptions('cep_gateway')).toBe('-c role=cep_gateway -c default_transaction_read_only=on');
+    expect(tenantStartupOptions('cep_gateway', '-c statement_timeout=30000')).toBe(
+      '-c statement_timeout=30000 -c role=cep_gateway -c default_transaction_read_only=on',
     );
-    expect(tenantOpening(null, org)).toBe(`BEGIN READ ONLY; SELECT set_config('app.organisation_id', '${org}', true)`);
+    expect(tenantStartupOptions(null)).toBe('-c default_transaction_read_only=on');
   });
 
   it.each([
@@ -24,7 +29,7 @@ describe('tenantOpening / assertRoleName', () => {
     '',
     'org-a',
   ])('an organisation that is not a canonical lowercase UUID is never interpolated: %j', (hostile) => {
-    expect(tenantOpening('cep_gateway', hostile)).toBeNull();
+    expect(tenantSwitch(hostile)).toBeNull();
   });
 
   it.each([
@@ -43,7 +48,7 @@ describe('tenantOpening / assertRoleName', () => {
   ])('a role name that is not a plain lowercase identifier is refused at configuration time: %j', (hostile) => {
     expect(() => assertRoleName(hostile)).toThrow(/GATEWAY_DB_ROLE/);
     expect(() => new TenantDatabase({} as never, { role: hostile })).toThrow(/GATEWAY_DB_ROLE/);
-    expect(() => tenantOpening(hostile, org)).toThrow(/GATEWAY_DB_ROLE/);
+    expect(() => tenantStartupOptions(hostile)).toThrow(/GATEWAY_DB_ROLE/);
   });
 
   it('accepts the plain identifiers a deployment uses', () => {

@@ -3,7 +3,7 @@ import { GATEWAY_DB_ROLE, TENANT_SETTING } from './tenant-database';
 /** The name of the one RLS policy on every tenant table of the read models. */
 export const TENANT_POLICY = 'tenant_isolation';
 
-/** The policy's condition: `organisation_id` (text) equals the transaction's `app.organisation_id` (NULL when unset: no rows). */
+/** The policy's condition: `organisation_id` (text) equals the session's `app.organisation_id` (NULL when unset: no rows). */
 export const TENANT_POLICY_USING = `organisation_id = current_setting('${TENANT_SETTING}', true)`;
 
 interface Sql {

@@ -151,7 +151,7 @@ export class ReportQueryService {
   private readonly codec: ReportCursorCodec;
   private readonly db: TenantDatabase;
 
-  /** Every read runs in the caller's tenant transaction (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
+  /** Every read runs on a tenant session pointed at the caller's organisation (TenantDatabase.run: RLS); a bare DataSource gets the defaults. */
   constructor(db: TenantDatabase | DataSource, opts: { cursorSecret: string }) {
     this.db = TenantDatabase.of(db);
     this.codec = new ReportCursorCodec(opts.cursorSecret);

@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@cep/auth';
-import { HistoryQueryService, type HistoryListQuery } from '@cep/history';
+import { HistoryIntegrityService, HistoryQueryService, type HistoryListQuery } from '@cep/history';
 import { ApiErrors, ApiQueryFrom, Clock, TenantDatabase, validationFailed } from '@cep/platform';
 import { assertSameOrganisation } from '../common/tenant';
 import { HistoryListQueryDto } from './history-list-query.dto';
+import { HistoryIntegrityDto, HistoryIntegrityQueryDto } from './history-integrity.dto';
 import { HistoryDetailDto, HistoryPageDto } from './history-response.dto';
 import { mapHistoryDetail, mapHistoryPage } from './history.mapper';
 
@@ -51,12 +52,14 @@ export function toHistoryListQuery(organisationId: string, q: HistoryListQueryDt
 @Controller('api/history/v1')
 export class HistoryController {
   private readonly service: HistoryQueryService;
+  private readonly integrityService: HistoryIntegrityService;
 
   constructor(
     @Inject(TenantDatabase) db: TenantDatabase,
     @Inject(Clock) private readonly clock: Clock,
   ) {
     this.service = new HistoryQueryService(db);
+    this.integrityService = new HistoryIntegrityService(db);
   }
 
   /** History entries of the caller's organisation: `{values, totalPages, totalItems, nextCursor}`, freshness in headers. */
@@ -90,6 +93,29 @@ export class HistoryController {
       res.setHeader(LAG_HEADER, String(fresh.lagMs));
     }
     return mapHistoryPage(page);
+  }
+
+  /** Verifies the caller's organisation's tamper-evident history over a range (declared before `:id`). */
+  @Get('integrity')
+  @RequireScopes('history:read')
+  @ApiOperation({
+    summary: 'Verify the tamper-evident history of the caller\'s organisation',
+    description:
+      'Re-hashes every entry of the range, re-chains the links and checks the signed checkpoints; names the first broken link. See docs/privacy.md "Tamper-evident history".',
+  })
+  @ApiQueryFrom(HistoryIntegrityQueryDto, {
+    from: 'links that joined the chain at or after this time (ISO 8601)',
+    to: 'links that joined the chain at or before this time (ISO 8601)',
+    after: '`nextAfter` of the previous answer',
+    limit: 'links per call (at most 100000)',
+  })
+  @ApiOkResponse({ type: HistoryIntegrityDto })
+  @ApiErrors(400)
+  async integrity(@CurrentPrincipal() p: Principal, @Query() q: HistoryIntegrityQueryDto): Promise<HistoryIntegrityDto> {
+    const from = q.from ? new Date(q.from) : undefined;
+    const to = q.to ? new Date(q.to) : undefined;
+    if (from && to && from > to) throw validationFailed([{ value: q.to, msg: 'to must not be before from', param: 'to', location: 'query' }]);
+    return this.integrityService.verify({ organisationId: p.organisationId, from, to, after: q.after, limit: q.limit });
   }
 
   /** One entry including `metadata`; 404 for unknown ids and for entries of other organisations. */

@@ -45,6 +45,14 @@ export const HOSTILE_ROUTES: HostileRoute[] = [
     strings: ['searchText', 'cursor'],
     dates: ['createdDateFrom', 'createdDateTo', 'createdDateAfter', 'createdDateBefore'].map((name) => ({ name, format: 'iso' as const })),
   },
+  {
+    app: 'gateway',
+    name: 'GET /api/history/v1/integrity',
+    scope: 'history:read',
+    params: () => ({ limit: 10 }),
+    strings: [],
+    dates: ['from', 'to'].map((name) => ({ name, format: 'iso' as const })),
+  },
   { app: 'gateway', name: 'GET /api/history/v1/{id}', scope: 'history:read', params: () => ({}), strings: [] },
   {
     app: 'gateway',

@@ -12,7 +12,7 @@ const READ_MODEL_SCHEMAS = ['history', 'activity', 'reports', 'event_log'];
 
 /**
  * PostgreSQL row-level security, the second wall (docs/security.md "Row-level security"): a query that forgets its
- * organisation filter, run through the gateway's tenant transaction (TenantDatabase.run), still sees only the
+ * organisation filter, run through a tenant session (TenantDatabase.run), still sees only the
  * caller's rows; with no organisation set it sees none.
  */
 describe('row-level security on the read models (real PostgreSQL)', () => {
@@ -139,23 +139,53 @@ describe('row-level security on the read models (real PostgreSQL)', () => {
     expect(who).toEqual({ u: GATEWAY_DB_ROLE, org: hostile });
   });
 
-  it('the transaction is read only, and nothing of it outlives it on the pooled connection', async () => {
-    // One connection: the statements after a run use the very connection the run used.
+  it('tenant sessions are read only, start as the gateway role even after a RESET, and the DataSource pool is untouched', async () => {
+    // DATABASE_POOL_MAX 1: the tenant pool has one session, so every statement below runs on that very session.
     const one = await connectDatabase(testConfig({ DATABASE_POOL_MAX: '1' }), { applicationName: 'rls-test' });
+    const single = new TenantDatabase(one);
     try {
-      const single = new TenantDatabase(one);
       await expect(single.run(orgA, (q) => q.query(`DELETE FROM history.entries`))).rejects.toMatchObject({ code: '25006' }); // read-only transaction
       const [{ inside }] = await single.run(orgA, (q) => q.query(`SELECT current_user AS inside`));
       expect(inside).toBe(GATEWAY_DB_ROLE);
+      // RESET returns to the startup values (the gateway role, read only), not to the login role.
+      const reset = await single.run(orgA, async (q) => {
+        await q.query(`RESET ROLE`);
+        await q.query(`RESET ALL`);
+        return (await q.query(`SELECT current_user AS u, current_setting('transaction_read_only') AS ro`))[0];
+      });
+      expect(reset).toEqual({ u: GATEWAY_DB_ROLE, ro: 'on' });
       const sessions = await Promise.all(
         [1, 2, 3].map(() =>
           one.query(`SELECT current_user AS u, coalesce(current_setting('app.organisation_id', true), '') AS org, current_setting('transaction_read_only') AS ro`),
         ),
       );
-      // committed before the connection went back to the pool: no role, no organisation, not read only
+      // The DataSource's own pool (health, projection.state) never takes the role or an organisation.
       for (const [s] of sessions) expect(s).toEqual({ u: 'postgres', org: '', ro: 'off' });
       expect((await ds.query(`SELECT count(*)::int AS n FROM history.entries WHERE organisation_id = $1`, [orgA]))[0].n).toBeGreaterThan(0);
     } finally {
+      await single.onApplicationShutdown();
+      await one.destroy();
+    }
+  });
+
+  it('one pooled session serving organisations in turn (and concurrently) answers each only its own rows', async () => {
+    const one = await connectDatabase(testConfig({ DATABASE_POOL_MAX: '1' }), { applicationName: 'rls-test' });
+    const single = new TenantDatabase(one);
+    const orgsOf = (org: string) =>
+      single.run(org, async (q) => ((await q.query(`SELECT DISTINCT organisation_id AS o FROM history.entries`)) as { o: string }[]).map((r) => r.o));
+    try {
+      for (const org of [orgA, orgB, orgA, orgA, orgB]) expect(await orgsOf(org)).toEqual([org]);
+      // A failed statement leaves the session pointed at its organisation; the next caller's switch still happens.
+      await expect(single.run(orgB, (q) => q.query(`SELECT 1/0`))).rejects.toMatchObject({ code: '22012' });
+      expect(await orgsOf(orgA)).toEqual([orgA]);
+      // Interleaved callers queue on the one session: each statement is switched to its caller's organisation.
+      const mixed = await Promise.all([orgA, orgB, orgA, orgB, orgB, orgA].map(async (org) => ({ org, seen: await orgsOf(org) })));
+      for (const m of mixed) expect(m.seen).toEqual([m.org]);
+      // A non-canonical organisation value goes as a bind parameter and matches nothing.
+      expect(await orgsOf(orgA.toUpperCase())).toEqual([]);
+      expect(await orgsOf(orgA)).toEqual([orgA]);
+    } finally {
+      await single.onApplicationShutdown();
       await one.destroy();
     }
   });

@@ -49,6 +49,17 @@ export const SECURITY_ENDPOINTS: SecurityEndpoint[] = [
     cursor: { name: 'cursor', firstPage: { pageSize: 1 }, next: (j) => j.nextCursor },
   },
   {
+    name: 'GET /api/history/v1/integrity',
+    method: 'GET',
+    path: () => '/api/history/v1/integrity',
+    scope: 'history:read',
+    params: () => ({ limit: 1000 }),
+    paramsIn: 'query',
+    textParams: [],
+    // the organisation's own links only (its chain holds its fixture's entries); B's canary never appears
+    count: (j) => j.checkedLinks,
+  },
+  {
     name: 'GET /api/history/v1/{id}',
     method: 'GET',
     path: (f) => `/api/history/v1/${f.historyIds[0]}`,
