@@ -106,6 +106,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/history/v1/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the tamper-evident history of the caller's organisation
+         * @description Re-hashes every entry of the range, re-chains the links and checks the signed checkpoints; names the first broken link. See docs/privacy.md "Tamper-evident history".
+         */
+        get: operations["History_integrity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/history/v1/{id}": {
         parameters: {
             query?: never;
@@ -384,6 +404,68 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        IntegrityBreakDto: {
+            /**
+             * @description number of the first broken link (decimal string); null for an entry outside the chain
+             * @example 1042
+             */
+            seq: string | null;
+            /**
+             * Format: uuid
+             * @description the entry of that link, or the entry outside the chain
+             * @example 0193a4f2-8c1e-7d3a-9b2f-5e6d7c8b9a01
+             */
+            entryId: string | null;
+            /**
+             * @example entry_modified
+             * @enum {string}
+             */
+            reason: "link_missing" | "entry_missing" | "entry_modified" | "link_broken" | "checkpoint_mismatch" | "checkpoint_signature_invalid" | "checkpoint_key_unknown" | "entry_not_in_chain";
+        };
+        HistoryIntegrityDto: {
+            /**
+             * @description true when every link checked is intact (and, for a whole-chain check, none is missing and no entry is outside the chain)
+             * @example true
+             */
+            valid: boolean;
+            /** @example 1042 */
+            checkedLinks: number;
+            /**
+             * @description signed checkpoints among the links, signatures verified
+             * @example 2
+             */
+            checkedCheckpoints: number;
+            /** @example 1 */
+            firstSeq: number | null;
+            /** @example 1042 */
+            lastSeq: number | null;
+            /**
+             * @description SHA-256 (hex) of the last link checked
+             * @example 9f2c…
+             */
+            lastHash: string | null;
+            /**
+             * @description the organisation's newest link number (0: nothing chained yet)
+             * @example 1042
+             */
+            headSeq: number;
+            /**
+             * @description false when `limit` links were checked and more follow: call again with `after=nextAfter`
+             * @example true
+             */
+            complete: boolean;
+            /** @example null */
+            nextAfter: number | null;
+            /**
+             * @description ids of the keys that signed the checkpoints checked
+             * @example [
+             *       "3b9f0c1d2e4a5b6c7d8e9f0a1b2c3d4e"
+             *     ]
+             */
+            keyIds: string[];
+            /** @description the first broken link, null when valid */
+            firstBroken: components["schemas"]["IntegrityBreakDto"] | null;
         };
         HistoryDetailDto: {
             /**
@@ -1188,6 +1270,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HistoryPageDto"];
+                };
+            };
+            /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description no valid bearer token (`UNAUTHENTICATED`, `WWW-Authenticate: Bearer`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description token lacks a required scope (`INSUFFICIENT_SCOPE`) or the request names another organisation (`FORBIDDEN_ORGANISATION`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description rate limit per caller (organisation + subject) exceeded (`RATE_LIMITED`, `Retry-After`), or too many open event streams of the organisation (`TOO_MANY_STREAMS`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description internal error (no details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description database temporarily unavailable or query too slow (`UNAVAILABLE`, `QUERY_TIMEOUT`, `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    History_integrity: {
+        parameters: {
+            query?: {
+                /** @description links that joined the chain at or after this time (ISO 8601) */
+                from?: string;
+                /** @description links that joined the chain at or before this time (ISO 8601) */
+                to?: string;
+                /** @description `nextAfter` of the previous answer */
+                after?: number;
+                /** @description links per call (at most 100000) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryIntegrityDto"];
                 };
             };
             /** @description invalid request: `VALIDATION_ERROR` with `details` naming each offending field (also NUL / unpaired surrogates, JSON nested deeper than 64, dates outside 1970..2999), `MALFORMED_JSON`, or `MALFORMED_BODY` (not encoded as its Content-Encoding says) */
