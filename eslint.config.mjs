@@ -1,7 +1,9 @@
 // Flat ESLint config. The Nx module-boundary rule enforces the architecture:
 //  - producers (type:producer) may use contracts, messaging, event-store, platform, auth, producer-sdk;
 //  - projectors and the gateway (type:projector, type:gateway) may use contracts, messaging, platform, auth and read-model libs;
-//  - the gateway never imports producer libs (event-store, producer-sdk); producers never import read-model libs.
+//  - the gateway never imports producer libs (event-store, producer-sdk); producers never import read-model libs;
+//  - the analyst console (type:console, a browser app) imports no workspace lib at all: it talks to the gateway's
+//    public API only, through the types generated from its OpenAPI document (apps/console/src/api).
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -9,7 +11,7 @@ export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '.cache/**', 'coverage/**', '.nx/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
@@ -27,6 +29,7 @@ export default [
             { sourceTag: 'type:projector', onlyDependOnLibsWithTags: ['scope:shared', 'scope:read-model'] },
             { sourceTag: 'type:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:read-model'] },
             { sourceTag: 'scope:read-model', onlyDependOnLibsWithTags: ['scope:shared', 'scope:read-model'] },
+            { sourceTag: 'type:console', onlyDependOnLibsWithTags: ['scope:client'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['scope:shared', 'scope:read-model', 'scope:producer', 'type:testing'] }
           ]
         }
@@ -40,7 +43,7 @@ export default [
   },
   {
     // Tests and test infrastructure may reach everything (libs/testing starts apps and seeds read models).
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'apps/console/e2e/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' }
   }
 ];

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The full test suite on a fresh machine (Node 20+, Java 17+, Maven, PostgreSQL or DATABASE_URL):
 # installs dependencies, fetches and starts a local Kafka broker (Maven Central jars) when none answers,
-# then runs lint, type-check, unit, integration, end-to-end, the reduced fault suite and the benchmark smoke run.
+# then runs lint, type-check, unit, integration, end-to-end (incl. the console's browser tests in the system Chromium),
+# the reduced fault suite and the benchmark smoke run.
 #   npm test                     everything
 #   TEST_TIERS="unit int" npm test   a subset (unit, lint, typecheck, int, e2e, faults, bench)
 set -euo pipefail
@@ -36,6 +37,21 @@ for t in $tiers; do
   fi
 done
 
+# Debian package `chromium`: the console's browser tests (apps/console/e2e/*.e2e-spec.ts, e2e tier) drive the system
+# Chromium with playwright-core; nothing downloads a browser. Installed when missing and possible; CHROMIUM_PATH
+# points elsewhere.
+for t in $tiers; do
+  if [ "$t" = e2e ] && [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium > /dev/null && ! command -v chromium-browser > /dev/null; then
+    step "chromium (Debian package chromium, for the console's browser tests)"
+    if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium > /dev/null) \
+        || echo "could not install chromium: the console's browser tests will fail (install the chromium package or set CHROMIUM_PATH)" >&2
+    else
+      echo "chromium missing and not installable here (needs root + apt-get): install the chromium package or set CHROMIUM_PATH" >&2
+    fi
+  fi
+done
+
 started_kafka=""
 # KEEP_KAFKA=1 from the caller keeps the broker this script starts; the export below (for the Jest tiers) must not.
 keep_kafka_after="${KEEP_KAFKA:-}"
@@ -64,7 +80,7 @@ fi
 for t in $tiers; do
   case "$t" in
     lint) step "lint (ESLint + Nx module boundaries)"; npm run -s lint ;;
-    typecheck) step "type-check"; npx tsc -p tsconfig.json ;;
+    typecheck) step "type-check"; npx tsc -p tsconfig.json && npx tsc -p apps/console/tsconfig.json ;;
     unit) step "unit tests"; npx jest -c jest.unit.config.js --ci ;;
     int) step "integration tests (real Kafka + PostgreSQL)"; npx jest -c jest.int.config.js --ci ;;
     e2e) step "end-to-end tests (apps as processes)"; npx jest -c jest.e2e.config.js --ci ;;

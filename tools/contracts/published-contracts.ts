@@ -4,7 +4,9 @@
  * - `contracts/asyncapi.json`: AsyncAPI 3.0 of the topics;
  * - `contracts/openapi/gateway.json`: the OpenAPI document the gateway serves at /openapi.json;
  * - `libs/testing/src/openapi/gateway-api.generated.ts`: TypeScript types of the gateway API (openapi-typescript),
- *   used by the typed client `gatewayClient` (openapi-fetch).
+ *   used by the typed client `gatewayClient` (openapi-fetch);
+ * - `apps/console/src/api/gateway-api.generated.ts`: the same types for the analyst console's client (the console
+ *   may not import libs/testing: its Nx tag allows no server or test lib).
  * Published event schemas are never deleted or overwritten with a backward-incompatible change (see
  * `schemaEvolutionProblems`).
  */
@@ -22,6 +24,7 @@ import { CONTRACTS_DIR, ENVELOPE_SCHEMA_FILE, generateEventSchemas, SCHEMAS_DIR,
 
 export const GATEWAY_OPENAPI_PATH = path.join(CONTRACTS_DIR, 'openapi', 'gateway.json');
 export const GATEWAY_TYPES_PATH = path.join(REPO_ROOT, 'libs', 'testing', 'src', 'openapi', 'gateway-api.generated.ts');
+export const CONSOLE_GATEWAY_TYPES_PATH = path.join(REPO_ROOT, 'apps', 'console', 'src', 'api', 'gateway-api.generated.ts');
 
 const rel = (p: string) => path.relative(REPO_ROOT, p);
 
@@ -125,6 +128,8 @@ export async function renderPublishedContracts(): Promise<Map<string, string>> {
   out.set(rel(path.join(CONTRACTS_DIR, ASYNCAPI_FILE)), `${JSON.stringify(generateAsyncApi(), null, 2)}\n`);
   const gateway = await gatewayOpenApiDocument();
   out.set(rel(GATEWAY_OPENAPI_PATH), openApiText(gateway));
-  out.set(rel(GATEWAY_TYPES_PATH), await openApiTypes(gateway, 'gateway'));
+  const types = await openApiTypes(gateway, 'gateway');
+  out.set(rel(GATEWAY_TYPES_PATH), types);
+  out.set(rel(CONSOLE_GATEWAY_TYPES_PATH), types);
   return out;
 }

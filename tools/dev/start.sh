@@ -53,6 +53,17 @@ else
   printf '%s\n%s\n' "$stamp" "$(applied_migrations)" >"$stamp_file"
 fi
 
+# The analyst console (apps/console): Vite production build into dist/console, served by the gateway at /console.
+# Offline and a few seconds; skipped when no source changed since the last build.
+console_stamp="$(find apps/console/src apps/console/index.html apps/console/vite.config.mts -type f -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)"
+if [ -f dist/console/index.html ] && [ "$(cat "$run_dir/console.stamp" 2>/dev/null)" = "$console_stamp" ]; then
+  echo "console unchanged since the last build: skipped"
+else
+  echo "building the console (vite)..."
+  node node_modules/vite/bin/vite.js build --config apps/console/vite.config.mts
+  echo "$console_stamp" >"$run_dir/console.stamp"
+fi
+
 # app name : port variable : port
 apps=(
   "issuer:PORT:3001"
@@ -104,6 +115,8 @@ cat <<MSG
 
 The stack is running (logs in $run_dir/logs, stop with: npm stop). Apps that exit are restarted by
 tools/dev/supervise.sh (see the "supervisor" lines in their logs).
+  console     http://127.0.0.1:3000/console/reports#token=$token
+              (signs in with the dev token below; the token stays in the URL fragment, which is never sent to a server)
   gateway     http://127.0.0.1:3000   API docs http://127.0.0.1:3000/docs   OpenAPI http://127.0.0.1:3000/openapi.json
   issuer      http://127.0.0.1:3001   API docs http://127.0.0.1:3001/docs   OpenAPI http://127.0.0.1:3001/openapi.json
   verifier    http://127.0.0.1:3002   API docs http://127.0.0.1:3002/docs   OpenAPI http://127.0.0.1:3002/openapi.json

@@ -48,4 +48,9 @@ describe('Nx module boundaries', () => {
     );
     expect(v).toEqual([]);
   });
+
+  it('refuses every server lib in the console (a browser app: the public API only)', async () => {
+    const v = await violations('apps/console/src/probe.ts', "import { loadConfig } from '@cep/platform';\nexport const c = loadConfig;\n");
+    expect(v.join('\n')).toMatch(/type:console/);
+  });
 });

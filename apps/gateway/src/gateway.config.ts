@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { PlatformConfig, ToInt } from '@cep/platform';
 
 export class GatewayConfig extends PlatformConfig {
@@ -25,6 +25,32 @@ export class GatewayConfig extends PlatformConfig {
   @IsString()
   @Matches(/^[a-z_][a-z0-9_]{0,62}$/)
   GATEWAY_DB_ROLE = 'cep_gateway';
+
+  /**
+   * Directory of the analyst console's production build (`npm run console:build`), served at `/console`
+   * (docs/console.md). Relative paths are resolved against the working directory; missing → `/console` is a 404.
+   */
+  @IsString()
+  CONSOLE_DIR = 'dist/console';
+
+  /** OpenID Connect issuer the console signs in against (authorization code + PKCE); unset → no OIDC sign-in. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  CONSOLE_OIDC_ISSUER?: string;
+
+  /** The console's client id at that issuer (a public client: no secret). */
+  @IsOptional()
+  @IsString()
+  CONSOLE_OIDC_CLIENT_ID?: string;
+
+  /** Scopes the console asks for. */
+  @IsString()
+  CONSOLE_OIDC_SCOPE = 'openid history:read activity:read reports:read events:read';
+
+  /** Optional `resource` (RFC 8707) sent with the authorization and token requests (the gateway's audience). */
+  @IsOptional()
+  @IsString()
+  CONSOLE_OIDC_RESOURCE?: string;
 
   // CORS_ORIGINS, THROTTLE_* and HTTP_TRUST_PROXY_HOPS: PlatformConfig (shared with the producers).
 }

@@ -6,6 +6,7 @@ import { APP_CONFIG, applyHttpMetrics, applyRequestLogging, configureLogging, Lo
 import { applyHttpTracing, startTracing } from '@cep/platform';
 import type { GatewayConfig } from './gateway.config';
 import { GatewayExceptionFilter } from './common/read-model-error.filter';
+import { applyConsole } from './console/console-static';
 import { GatewayModule } from './gateway.module';
 import { GATEWAY_API_INFO } from './gateway.openapi';
 
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     // Request id (X-Request-Id in and out) on every line of the request, one access line per request. See docs/operations.md.
     applyRequestLogging(app);
     applyHttpHardening(app, cfg);
+    // The analyst console's build at /console (static files, its own CSP; docs/console.md).
+    const consoleApp = applyConsole(app, cfg);
     app.set('query parser', 'extended');
     app.useGlobalPipes(new PlatformValidationPipe());
     app.useGlobalFilters(new GatewayExceptionFilter());
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
     if (openApiEnabled(cfg)) setupOpenApi(app, GATEWAY_API_INFO);
     app.enableShutdownHooks();
     await app.listen(cfg.PORT, '0.0.0.0');
-    log.info('gateway started', { port: cfg.PORT });
+    log.info('gateway started', { port: cfg.PORT, console: consoleApp.served ? '/console' : 'not built' });
   } catch (err) {
     log.error('gateway failed to start', errorFields(err));
     process.exit(1);
