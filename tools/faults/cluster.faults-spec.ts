@@ -38,6 +38,12 @@ const faults = (
       ? CI_CLUSTER_FAULTS
       : ALL_CLUSTER_FAULTS
 ) as ClusterFaultName[];
+/**
+ * The publisher on its own (no outbox) against a leader kill: in the full profile, or with CLUSTER_PUBLISHER_TEST=1.
+ * The CI profile leaves it out to stay within its time; its logic is unit-tested (event-publisher.spec.ts) and the
+ * CI faults send through the same publisher, via the outbox relay.
+ */
+const publisherTest = profile.name === 'full' || process.env.CLUSTER_PUBLISHER_TEST === '1';
 const ISSUER_PORT = 4950;
 
 /** Leadership moves during and after the faults: a metadata request may meet a broker that no longer leads. */
@@ -118,7 +124,7 @@ describe(`three-broker cluster faults (${profile.name}: ${profile.events} events
     }
   });
 
-  it('the event publisher loses nothing when the leader of a partition it is writing to is killed mid-send', async () => {
+  (publisherTest ? it : it.skip)('the event publisher loses nothing when the leader of a partition it is writing to is killed mid-send', async () => {
     // kafkajs 2.2 resolved such a send without writing the partitions whose leadership had moved to a broker that had
     // already answered (EventPublisher now checks every partition's acknowledgement and replaces its producer).
     const admin = kafka.admin();

@@ -269,6 +269,22 @@ export class ClusterFaultSuite {
     return r[0].n;
   }
 
+  /**
+   * From the run's outbox rows (after `position`): the most rows waiting at once (written, not yet acknowledged) and
+   * the longest wait of one (created_at: the writing transaction; published_at: the acknowledgement).
+   */
+  private async outboxStats(position: string): Promise<{ maxBacklog: number; maxOutboxWaitMs: number }> {
+    const t = `${this.outboxSchema}.outbox`;
+    const r: { backlog: number; wait_ms: number }[] = await this.ds.query(
+      `WITH run AS (SELECT created_at, published_at FROM ${t} WHERE position > $1::bigint),
+            steps AS (SELECT created_at AS at, 1 AS d FROM run UNION ALL SELECT published_at, -1 FROM run)
+       SELECT (SELECT coalesce(max(n), 0)::int FROM (SELECT sum(d) OVER (ORDER BY at, d ROWS UNBOUNDED PRECEDING) AS n FROM steps) x) AS backlog,
+              (SELECT coalesce(extract(epoch FROM max(published_at - created_at)) * 1000, 0)::float8 FROM run) AS wait_ms`,
+      [position],
+    );
+    return { maxBacklog: r[0].backlog, maxOutboxWaitMs: Number(r[0].wait_ms) };
+  }
+
   private async lastPosition(): Promise<string> {
     const r: { p: string }[] = await this.ds.query(`SELECT coalesce(max(position), 0)::text AS p FROM ${this.outboxSchema}.outbox`);
     return r[0].p;
@@ -301,14 +317,6 @@ export class ClusterFaultSuite {
     const expected = new Map(this.adapters.map((a) => [a.projection.name, wl.messages.filter((m) => a.projection.topics.includes(m.topic)).length]));
     const resetsBefore = this.publisher.resets;
     const positionBefore = await this.lastPosition();
-    let maxBacklog = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        maxBacklog = Math.max(maxBacklog, await this.backlog().catch(() => 0));
-        await sleep(500);
-      }
-    })();
     let publishErr: unknown;
     const publishing = enqueuePaced(this.ds, this.outboxSchema, wl.messages, this.profile.publishRate).catch((e) => (publishErr = e));
     const deadline = Date.now() + p.drainTimeoutMs;
@@ -346,17 +354,8 @@ export class ClusterFaultSuite {
       if (Date.now() > drainDeadline) throw new Error(`${fault}: outbox not drained: ${await this.backlog()} rows`);
       await sleep(200);
     }
-    sampling = false;
-    await sampler;
     const relayResets = this.publisher.resets - resetsBefore;
-    const maxOutboxWaitMs = Number(
-      (
-        await this.ds.query(
-          `SELECT coalesce(extract(epoch FROM max(published_at - created_at)) * 1000, 0)::float8 AS ms FROM ${this.outboxSchema}.outbox WHERE position > $1::bigint`,
-          [positionBefore],
-        )
-      )[0].ms,
-    );
+    const { maxBacklog, maxOutboxWaitMs } = await this.outboxStats(positionBefore);
     note(
       `outbox: at most ${maxBacklog} rows waiting, the longest wait ${(maxOutboxWaitMs / 1000).toFixed(1)} s; relay producer replaced ${relayResets}× after a failed or incomplete send`,
     );
