@@ -202,7 +202,7 @@ suite('Prometheus evaluates the repository rules against the running projectors'
         const m = toOutgoingMessage(credentialCreatedEvent(org));
         return { key: m.key, value: m.value, headers: m.headers, partition: partitionsOfB[(sent + i) % partitionsOfB.length] };
       });
-      await publisher.raw.send({ topic: TOPICS.credentials, acks: -1, messages });
+      await (await publisher.raw()).send({ topic: TOPICS.credentials, acks: -1, messages });
     }
 
     const firing = await expectEventually(

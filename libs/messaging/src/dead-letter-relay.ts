@@ -1,7 +1,8 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@cep/contracts';
 import { backoffMs, errorFields, failpoint, Logger } from '@cep/platform';
+import { EventPublisher, type PublishMessage } from './event-publisher';
 
 export interface DeadLetterRelayOptions {
   /** Consumer group whose rows of `projection.dead_letters` this relay publishes to `cep.dlq.<group>`. */
@@ -40,19 +41,21 @@ export class DeadLetterRelay {
   private loop?: Promise<void>;
   private wakeUp?: () => void;
   private woken = false;
-  private producer?: Producer;
-  private connected = false;
+  private readonly publisher: EventPublisher;
   private readonly log: Logger;
   private readonly topic: string;
   published = 0;
 
   constructor(
-    private readonly kafka: Kafka,
+    kafka: Kafka,
     private readonly ds: DataSource,
     private readonly opts: DeadLetterRelayOptions,
   ) {
     this.log = opts.logger ?? new Logger(`dead-letter-relay.${opts.groupId}`);
     this.topic = deadLetterTopic(opts.groupId);
+    // Bounded retries so that a long outage fails the send (and the claim transaction) well inside the connection's
+    // idle-in-transaction timeout; the relay loop retries with its own backoff. A failed send replaces the producer.
+    this.publisher = new EventPublisher(kafka, { retry: { retries: 4, initialRetryTime: 300, maxRetryTime: 3000 } });
   }
 
   start(): void {
@@ -72,8 +75,7 @@ export class DeadLetterRelay {
     this.wakeUp?.();
     await this.loop;
     this.loop = undefined;
-    if (this.connected) await this.producer?.disconnect().catch(() => undefined);
-    this.connected = false;
+    await this.publisher.disconnect().catch(() => undefined);
   }
 
   private async waitForWork(ms: number): Promise<void> {
@@ -100,30 +102,10 @@ export class DeadLetterRelay {
       } catch (err) {
         const delay = backoffMs(attempt++, 500, 10000);
         this.log.warn('dead-letter relay: publish failed; the rows stay unpublished and are retried', { ...errorFields(err), delayMs: delay });
-        if (this.connected) await this.producer?.disconnect().catch(() => undefined);
-        this.connected = false;
         this.woken = false;
         await this.waitForWork(delay);
       }
     }
-  }
-
-  private async connect(): Promise<Producer> {
-    if (!this.producer) {
-      this.producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        // Bounded so that a long outage fails the send (and the claim transaction) well inside the connection's
-        // idle-in-transaction timeout; the relay loop retries with its own backoff.
-        retry: { retries: 4, initialRetryTime: 300, maxRetryTime: 3000 },
-      });
-    }
-    if (!this.connected) {
-      await this.producer.connect();
-      this.connected = true;
-    }
-    return this.producer;
   }
 
   /** Publishes up to `limit` unpublished rows of the group; returns how many were published. */
@@ -141,8 +123,7 @@ export class DeadLetterRelay {
         await qr.commitTransaction();
         return 0;
       }
-      const producer = await this.connect();
-      await producer.send({ topic: this.topic, acks: -1, messages: rows.map((r) => this.message(r)) });
+      await this.publisher.send(rows.map((r) => this.message(r)));
       failpoint('dead-letter-relay.after-publish');
       await qr.query(`UPDATE projection.dead_letters SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       await qr.commitTransaction();
@@ -157,8 +138,9 @@ export class DeadLetterRelay {
   }
 
   /** The original bytes and key; the origin (the dedupe key), the reason and the error in headers. */
-  private message(r: Row): { key: string | null; value: string | null; headers: Record<string, string> } {
+  private message(r: Row): PublishMessage {
     return {
+      topic: this.topic,
       key: r.msg_key,
       value: r.payload,
       headers: {

@@ -218,7 +218,8 @@ export class OutboxRelay {
       }));
       await traceOutboxPublish(this.opts.schema, rows, () => this.publisher.send(msgs));
       failpoint('outbox.after-publish');
-      await qr.query(`UPDATE ${this.opts.schema}.outbox SET published_at = now() WHERE position = ANY($1::bigint[])`, [
+      // The acknowledgement's time (clock_timestamp), not the claim's (now(): the transaction's start, before the send).
+      await qr.query(`UPDATE ${this.opts.schema}.outbox SET published_at = clock_timestamp() WHERE position = ANY($1::bigint[])`, [
         rows.map((r) => r.position),
       ]);
       await qr.commitTransaction();

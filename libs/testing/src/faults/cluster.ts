@@ -2,10 +2,10 @@ import { execFile } from 'child_process';
 import * as path from 'path';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { checkpointName, EventPublisher } from '@cep/messaging';
+import { checkpointName, currentOutboxDdl, EventPublisher, OutboxRelay } from '@cep/messaging';
 import { WORKSPACE_ROOT } from '../infra';
 import { startAtEnd } from './fault-suite';
-import { publishPaced } from './paced-publish';
+import { enqueuePaced } from './paced-publish';
 import { ProjectorSupervisor } from './projector-supervisor';
 import type { ReadModelAdapter } from './read-model-adapter';
 import { credentialWorkload } from './workload';
@@ -125,8 +125,19 @@ export interface ClusterFaultResult {
   recoveryMs: number;
   /** Fault → every read model caught up (ms): the slowest of the projectors. */
   allRecoveredMs: number;
+  /**
+   * Fault → everything the producer had written to its outbox before the fault is on the topics and applied by every
+   * read model (ms): the end-to-end stall, relay included.
+   */
+  endToEndMs: number;
+  /** The longest any of the run's events waited in the outbox before the broker acknowledged it (ms). */
+  maxOutboxWaitMs: number;
   /** Projector process exits during the run (a crash the supervisor had to restart); 0 = no restart needed. */
   restarts: number;
+  /** The outbox relay's producers thrown away after a failed or incomplete send during the run (batches resent). */
+  relayResets: number;
+  /** Most outbox rows waiting for the relay during the run. */
+  maxBacklog: number;
   notes: string[];
   pass: boolean;
 }
@@ -135,15 +146,20 @@ type Ends = Map<string, bigint>;
 
 /**
  * The cluster faults against projector processes (the FaultSuite's adapters and oracles): one fresh organisation per
- * fault, a paced workload, the fault injected mid-load, then lag 0 and every read model compared with its oracle both
- * ways (lost = oracle rows missing, doubled = event ids applied twice or duplicate rows). Recovery time: from the fault
- * until every read model has applied everything that was on the topics when the fault hit.
+ * fault, a paced workload written to a producer outbox and taken to the topics by the producers' `OutboxRelay` (the
+ * path every event takes in production), the fault injected mid-load, then the outbox drained, lag 0 and every read
+ * model compared with its oracle both ways (lost = oracle rows missing, doubled = event ids applied twice or
+ * duplicate rows). Recovery time: from the fault until every read model has applied everything that was on the
+ * topics when the fault hit, and end to end until everything in the outbox at the fault is published and applied.
  */
 export class ClusterFaultSuite {
   readonly results: ClusterFaultResult[] = [];
   private readonly supervisors = new Map<string, ProjectorSupervisor>();
   private admin!: Admin;
   private readonly publisher: EventPublisher;
+  private relay?: OutboxRelay;
+  /** The producer whose outbox carries the workload (a schema of the suite's own, like a producer app's). */
+  readonly outboxSchema = 'cluster_faults';
   readonly groupPrefix = `cep.cluster-faults.${Date.now().toString(36)}`;
 
   constructor(
@@ -152,6 +168,7 @@ export class ClusterFaultSuite {
     readonly cluster: LocalKafkaCluster,
     readonly adapters: ReadModelAdapter[],
     readonly profile: ClusterFaultProfile,
+    private readonly databaseUrl: string,
     private readonly basePort = 4900,
     private readonly log: (s: string) => void = (s) => process.stdout.write(`[cluster-faults] ${s}\n`),
   ) {
@@ -166,6 +183,10 @@ export class ClusterFaultSuite {
     this.admin = this.kafka.admin();
     await this.admin.connect();
     await this.publisher.connect();
+    await this.ds.query(`CREATE SCHEMA IF NOT EXISTS ${this.outboxSchema}`);
+    for (const ddl of currentOutboxDdl(this.outboxSchema)) await this.ds.query(ddl);
+    this.relay = new OutboxRelay(this.ds, this.publisher, { schema: this.outboxSchema, databaseUrl: this.databaseUrl, pollIntervalMs: 200 });
+    this.relay.start();
     // Fresh topics: the partitions' leadership is still spreading through the brokers' metadata (ListOffsets
     // answers "not the leader" for a moment), so wait for full replication and retry.
     await this.waitHealthy();
@@ -180,6 +201,7 @@ export class ClusterFaultSuite {
 
   async tearDown(): Promise<void> {
     await Promise.all([...this.supervisors.values()].map((s) => s.stop()));
+    await this.relay?.stop().catch(() => undefined);
     await this.publisher.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
   }
@@ -238,6 +260,36 @@ export class ClusterFaultSuite {
     return min;
   }
 
+  /** Outbox rows the relay has not published yet (up to a position). */
+  private async backlog(upTo?: string): Promise<number> {
+    const r: { n: number }[] = await this.ds.query(
+      `SELECT count(*)::int AS n FROM ${this.outboxSchema}.outbox WHERE published_at IS NULL AND ($1::bigint IS NULL OR position <= $1::bigint)`,
+      [upTo ?? null],
+    );
+    return r[0].n;
+  }
+
+  /**
+   * From the run's outbox rows (after `position`): the most rows waiting at once (written, not yet acknowledged) and
+   * the longest wait of one (created_at: the writing transaction; published_at: the acknowledgement).
+   */
+  private async outboxStats(position: string): Promise<{ maxBacklog: number; maxOutboxWaitMs: number }> {
+    const t = `${this.outboxSchema}.outbox`;
+    const r: { backlog: number; wait_ms: number }[] = await this.ds.query(
+      `WITH run AS (SELECT created_at, published_at FROM ${t} WHERE position > $1::bigint),
+            steps AS (SELECT created_at AS at, 1 AS d FROM run UNION ALL SELECT published_at, -1 FROM run)
+       SELECT (SELECT coalesce(max(n), 0)::int FROM (SELECT sum(d) OVER (ORDER BY at, d ROWS UNBOUNDED PRECEDING) AS n FROM steps) x) AS backlog,
+              (SELECT coalesce(extract(epoch FROM max(published_at - created_at)) * 1000, 0)::float8 FROM run) AS wait_ms`,
+      [position],
+    );
+    return { maxBacklog: r[0].backlog, maxOutboxWaitMs: Number(r[0].wait_ms) };
+  }
+
+  private async lastPosition(): Promise<string> {
+    const r: { p: string }[] = await this.ds.query(`SELECT coalesce(max(position), 0)::text AS p FROM ${this.outboxSchema}.outbox`);
+    return r[0].p;
+  }
+
   /** Waits until the cluster has all three nodes back in every partition's ISR. */
   async waitHealthy(timeoutMs = 120000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -263,8 +315,10 @@ export class ClusterFaultSuite {
     const base = await this.checkpoints();
     const startEnds = await this.highWatermarks();
     const expected = new Map(this.adapters.map((a) => [a.projection.name, wl.messages.filter((m) => a.projection.topics.includes(m.topic)).length]));
+    const resetsBefore = this.publisher.resets;
+    const positionBefore = await this.lastPosition();
     let publishErr: unknown;
-    const publishing = publishPaced(this.publisher, wl.messages, this.profile.publishRate).catch((e) => (publishErr = e));
+    const publishing = enqueuePaced(this.ds, this.outboxSchema, wl.messages, this.profile.publishRate).catch((e) => (publishErr = e));
     const deadline = Date.now() + p.drainTimeoutMs;
     while ((await this.progress(base, expected)) < p.injectAt) {
       if (publishErr) throw publishErr;
@@ -273,15 +327,38 @@ export class ClusterFaultSuite {
     }
     // Everything on the topics at the fault: recovery = the fault → every read model has applied all of it.
     const endsAtFault = await this.highWatermarks();
+    const positionAtFault = await this.lastPosition();
     const tFault = Date.now();
     const recovered = this.caughtUp(endsAtFault, tFault, p.drainTimeoutMs);
     recovered.catch(() => undefined);
+    const endToEnd = (async () => {
+      const deadline = Date.now() + p.drainTimeoutMs;
+      while ((await this.backlog(positionAtFault)) > 0) {
+        if (Date.now() > deadline) throw new Error(`${fault}: the outbox rows written before the fault were not published in ${p.drainTimeoutMs} ms`);
+        await sleep(200);
+      }
+      return Math.max(...(await this.caughtUp(await this.highWatermarks(), tFault, p.drainTimeoutMs)).values());
+    })();
+    endToEnd.catch(() => undefined);
     await this.inject(fault, startEnds, endsAtFault, note);
     await publishing;
     if (publishErr) throw publishErr;
     const recovery = await recovered;
     const allRecoveredMs = Math.max(...recovery.values());
     note(`fault → all read models caught up with the topics as of the fault: ${(allRecoveredMs / 1000).toFixed(1)} s`);
+    const endToEndMs = await endToEnd;
+    note(`fault → the outbox as of the fault published and applied everywhere: ${(endToEndMs / 1000).toFixed(1)} s`);
+    // Everything written to the outbox is on the topics, then applied by every read model.
+    const drainDeadline = Date.now() + p.drainTimeoutMs;
+    while ((await this.backlog()) > 0) {
+      if (Date.now() > drainDeadline) throw new Error(`${fault}: outbox not drained: ${await this.backlog()} rows`);
+      await sleep(200);
+    }
+    const relayResets = this.publisher.resets - resetsBefore;
+    const { maxBacklog, maxOutboxWaitMs } = await this.outboxStats(positionBefore);
+    note(
+      `outbox: at most ${maxBacklog} rows waiting, the longest wait ${(maxOutboxWaitMs / 1000).toFixed(1)} s; relay producer replaced ${relayResets}× after a failed or incomplete send`,
+    );
     await this.caughtUp(await this.highWatermarks(), Date.now(), p.drainTimeoutMs);
 
     const results: ClusterFaultResult[] = [];
@@ -305,7 +382,11 @@ export class ClusterFaultSuite {
         doubled,
         recoveryMs: recovery.get(a.projection.name)!,
         allRecoveredMs,
+        endToEndMs,
+        maxOutboxWaitMs,
         restarts,
+        relayResets,
+        maxBacklog,
         notes: [...notes],
         pass: lost === 0 && unexpected === 0 && doubled === 0 && restarts === 0,
       };
@@ -375,9 +456,12 @@ export class ClusterFaultSuite {
   table(): string {
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     const lines = [
-      '| fault | read model | events | rows (stored / oracle) | lost | doubled | unexpected | projector restarts | caught up after the fault | all read models |',
-      '|---|---|---|---|---|---|---|---|---|---|',
-      ...this.results.map((r) => `| ${r.fault} | ${r.projector} | ${r.events} | ${r.rowsOut} / ${r.expectedRows} | ${r.lost} | ${r.doubled} | ${r.unexpected} | ${r.restarts} | ${s(r.recoveryMs)} | ${s(r.allRecoveredMs)} |`),
+      '| fault | read model | events | rows (stored / oracle) | lost | doubled | unexpected | projector restarts | caught up after the fault | all read models | end to end (outbox) | longest outbox wait |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+      ...this.results.map(
+        (r) =>
+          `| ${r.fault} | ${r.projector} | ${r.events} | ${r.rowsOut} / ${r.expectedRows} | ${r.lost} | ${r.doubled} | ${r.unexpected} | ${r.restarts} | ${s(r.recoveryMs)} | ${s(r.allRecoveredMs)} | ${s(r.endToEndMs)} | ${s(r.maxOutboxWaitMs)} |`,
+      ),
     ];
     const byFault = new Map(this.results.map((r) => [r.fault, r.notes]));
     return [...lines, '', ...[...byFault].map(([f, n]) => `- ${f}: ${n.join('; ')}`)].join('\n');
