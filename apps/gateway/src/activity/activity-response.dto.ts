@@ -94,7 +94,7 @@ export class ActivityStatsDto {
   @ApiProperty({ example: 1 })
   failed!: number;
 
-  @ApiProperty({ description: 'claimed / total (0 when total is 0)', example: 0.5 })
+  @ApiProperty({ description: 'percent: claimed / (created + delivered + claimed) × 100, rounded to two decimals (0 when all three are 0; docs/activity.md)', example: 50 })
   claimRate!: number;
 
   @ApiProperty({ type: TimeToClaimDto })

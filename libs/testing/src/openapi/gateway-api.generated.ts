@@ -611,8 +611,8 @@ export interface components {
             /** @example 1 */
             failed: number;
             /**
-             * @description claimed / total (0 when total is 0)
-             * @example 0.5
+             * @description percent: claimed / (created + delivered + claimed) × 100, rounded to two decimals (0 when all three are 0; docs/activity.md)
+             * @example 50
              */
             claimRate: number;
             timeToClaim: components["schemas"]["TimeToClaimDto"];
