@@ -52,8 +52,12 @@ describe('offers and claims: a wallet claim must prove the offer (OpenID4VCI pre
   let ds: DataSource;
   const kafka = testKafka('offer-claims-int');
 
+  /** When this file began (database clock): its outbox rows are the ones written after it. */
+  let since: Date;
+
   beforeAll(async () => {
     ds = await testDataSource();
+    [{ since }] = await ds.query(`SELECT now() AS since`);
     await skipBacklog();
     [issuer, wallet] = await Promise.all([
       startApp('issuer', { port: PORTS.issuer, env: { WALLET_POLICY_GROUP_ID: uniqueName('int-offer-claims-policy'), OFFER_EXPIRY_SCAN_INTERVAL_MS: '0' } }),
@@ -92,8 +96,18 @@ describe('offers and claims: a wallet claim must prove the offer (OpenID4VCI pre
     }
   }
 
-  /** Waits until every projection has applied everything published so far on its topics. */
+  /**
+   * Waits until the producers' relays have published every event this file wrote to their outboxes (an HTTP command
+   * answers once its events are in the outbox, not on Kafka), then until every projection has applied everything
+   * published so far on its topics.
+   */
   async function projected(): Promise<void> {
+    await expectEventually(async () => {
+      for (const schema of ['issuer', 'wallet']) {
+        const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM ${schema}.outbox WHERE published_at IS NULL AND created_at >= $1`, [since]);
+        expect({ schema, unpublished: n }).toEqual({ schema, unpublished: 0 });
+      }
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {
