@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@cep/contracts';
-import { historyProjection, HistoryQueryService } from '@cep/history';
+import { HistoryIntegrityService, historyProjection, HistoryQueryService } from '@cep/history';
+import { TenantDatabase } from '@cep/platform';
 import type { ReadModelAdapter } from '../read-model-adapter';
 
 interface RawData {
@@ -67,7 +68,9 @@ const checked = (id: string, entityIds: Set<string>) => !entityIds.has(id) || id
  * - `F|id|totalItems`: the total the gateway's query service (`HistoryQueryService.count`, the relation counters
  *   the list's `totalItems` comes from) reports for a relation filter, against a recount of the entries related
  *   to the id.
- * The oracle derives all three from the raw events without the projection's code (see `relationsOf`).
+ * - `C|valid|links`: the organisation's tamper-evident chain verifies (docs/privacy.md) and holds exactly one link per
+ *   entry: crashes, redeliveries and replays add no link and break none. Else `C|<reason>|<seq>` names the break.
+ * The oracle derives all of them from the raw events without the projection's code (see `relationsOf`).
  */
 export const historyAdapter: ReadModelAdapter = {
   app: 'history-projector',
@@ -87,10 +90,14 @@ export const historyAdapter: ReadModelAdapter = {
     const svc = new HistoryQueryService(ds);
     const totals: string[] = [];
     for (const id of [...ids].sort()) totals.push(`F|${id}|${await svc.count({ organisationId: org, relatedIds: [id] })}`);
+    // The chain as the owner reads it (no tenant pool: RLS is not what this checks).
+    const v = await new HistoryIntegrityService(new TenantDatabase(ds, { rls: false })).verify({ organisationId: org });
+    const chain = v.firstBroken ? `C|${v.firstBroken.reason}|${v.firstBroken.seq}` : `C|valid|${v.checkedLinks}`;
     return [
       ...entries.map((r) => `E|${r.id}|${r.entity_id}|${set(r.related_ids)}`),
       ...entities.map((r) => `S|${r.entity_id}|${set(r.related_ids)}`),
       ...totals,
+      chain,
     ];
   },
   oracle(events) {
@@ -111,6 +118,7 @@ export const historyAdapter: ReadModelAdapter = {
       ...mine.map((e) => `E|${e.id}|${entityOf(e)}|${set(relatedOf(e))}`),
       ...[...full].map(([id, s]) => `S|${id}|${set(s)}`),
       ...[...recount].map(([id, n]) => `F|${id}|${n}`),
+      `C|valid|${new Set(mine.map((e) => e.id)).size}`,
     ];
   },
   async duplicateEventIds(ds: DataSource, org: string) {
