@@ -1,7 +1,7 @@
-import { createHash } from 'crypto';
 import {
   entryPreimageSql,
   GENESIS_HASH,
+  sha256,
   verifyChainLinks,
   type ChainLinkRow,
   type ChainVerification,
@@ -77,7 +77,7 @@ export function verifyExport(lines: readonly ChainExportLine[], trustedKeys?: Re
     if (l.type !== 'link') continue;
     let current: Buffer | null = null;
     if (l.preimage !== null) {
-      current = createHash('sha256').update(Buffer.from(l.preimage, 'utf8')).digest();
+      current = sha256(Buffer.from(l.preimage, 'utf8'));
       // The preimage must be the entry the link names (its first element is the entry id).
       const parsed = JSON.parse(l.preimage) as unknown[];
       if (!Array.isArray(parsed) || parsed[0] !== l.entryId) current = Buffer.alloc(32, 0xff);

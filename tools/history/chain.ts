@@ -36,8 +36,8 @@ async function main(args: string[]): Promise<number> {
     for await (const l of createInterface({ input: createReadStream(arg), crlfDelay: Infinity })) if (l.trim()) lines.push(JSON.parse(l));
     const trusted = new Map(
       opt('--public-key').map((f) => {
-        const pem = readFileSync(f, 'utf8');
-        return [keyIdOf(createPublicKey(pem)), createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString()] as const;
+        const key = createPublicKey(readFileSync(f, 'utf8'));
+        return [keyIdOf(key), key.export({ type: 'spki', format: 'pem' }).toString()] as const;
       }),
     );
     const v = verifyExport(lines, trusted);

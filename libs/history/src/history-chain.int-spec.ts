@@ -98,6 +98,8 @@ describe('history: tamper-evident chain (PostgreSQL)', () => {
     const c3 = await links(tail.org);
     await ds.query(`DELETE FROM history.chain WHERE organisation_id = $1 AND seq = $2`, [tail.org, c3.length]);
     expect((await integrity.verify({ organisationId: tail.org })).firstBroken).toMatchObject({ seq: String(c3.length), reason: 'link_missing' });
+    // continuing after the last link still there: nothing left to read, but the head says one more
+    expect((await integrity.verify({ organisationId: tail.org, after: c3.length - 1 })).firstBroken).toMatchObject({ seq: String(c3.length), reason: 'link_missing' });
 
     const forged = await seeded();
     const fake = randomUUID();

@@ -17,15 +17,19 @@ export interface ChainCheckpointRow {
   signature: Buffer;
 }
 
-export type ChainBreak =
-  | 'link_missing' // a link number is skipped (a chain row was deleted), or links end before the head
-  | 'entry_missing' // the entry of a link is gone
-  | 'entry_modified' // the entry's content no longer matches the link's digest
-  | 'link_broken' // the link's hash is not SHA-256(previous hash || digest)
-  | 'checkpoint_mismatch' // a signed checkpoint names another hash for its link
-  | 'checkpoint_signature_invalid' // the signature does not verify with the checkpoint's key
-  | 'checkpoint_key_unknown' // the checkpoint's key is not among the trusted ones
-  | 'entry_not_in_chain'; // an entry of the organisation has no link (inserted past the projector)
+/** Why a chain does not verify, each at the first link it concerns (the API's `firstBroken.reason`). */
+export const CHAIN_BREAKS = [
+  'link_missing', // a link number is skipped (a chain row was deleted), or links end before the head
+  'entry_missing', // the entry of a link is gone
+  'entry_modified', // the entry's content no longer matches the link's digest
+  'link_broken', // the link's hash is not SHA-256(previous hash || digest)
+  'checkpoint_mismatch', // a signed checkpoint names another hash for its link
+  'checkpoint_signature_invalid', // the signature does not verify with the checkpoint's key
+  'checkpoint_key_unknown', // the checkpoint's key is not among the trusted ones
+  'entry_not_in_chain', // an entry of the organisation has no link (inserted past the projector)
+] as const;
+
+export type ChainBreak = (typeof CHAIN_BREAKS)[number];
 
 export interface FirstBroken {
   seq: string | null;

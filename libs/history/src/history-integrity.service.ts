@@ -42,6 +42,21 @@ interface LinkSqlRow {
   current_digest: Buffer | null;
 }
 
+/** The answer when verification stops before any link is checked. */
+const nothingChecked = (headSeq: number, firstBroken: FirstBroken): IntegrityReport => ({
+  valid: false,
+  checkedLinks: 0,
+  checkedCheckpoints: 0,
+  firstSeq: null,
+  lastSeq: null,
+  lastHash: null,
+  headSeq,
+  complete: true,
+  nextAfter: null,
+  keyIds: [],
+  firstBroken,
+});
+
 /**
  * Verifies an organisation's tamper-evident history (docs/privacy.md "Tamper-evident history") through the
  * tenant's session (RLS): each link's entry is re-hashed from the row as it is now, the links re-chained from the
@@ -83,93 +98,66 @@ export class HistoryIntegrityService {
         hash: r.hash,
         currentDigest: r.current_digest,
       }));
-      const base = { headSeq, keyIds: [] as string[] };
-      if (!links.length) {
-        const whole = !q.from && !q.to && !q.after;
-        const broken = whole && headSeq > 0 ? { seq: '1', entryId: null, reason: 'link_missing' as const } : await this.unchained(db, q, whole);
-        return this.report({ ...base, checkedLinks: 0, checkedCheckpoints: 0, firstSeq: null, lastSeq: null, lastHash: null, firstBroken: broken }, true, null);
-      }
+      const first = links[0]?.seq;
+      const last = links[links.length - 1]?.seq;
 
-      const first = links[0].seq;
-      const last = links[links.length - 1].seq;
+      // The hash the range chains from: genesis, or the stored link before it (a break when that link is gone).
       let prevHash: Buffer = GENESIS_HASH;
-      if (first > 1n) {
+      if (first !== undefined && first > 1n) {
         const [prev]: { hash: Buffer }[] = await db.query(`SELECT hash FROM history.chain WHERE organisation_id = $1 AND seq = $2::bigint`, [
           q.organisationId,
           String(first - 1n),
         ]);
-        if (!prev) {
-          return this.report(
-            { ...base, checkedLinks: 0, checkedCheckpoints: 0, firstSeq: null, lastSeq: null, lastHash: null, firstBroken: { seq: String(first - 1n), entryId: null, reason: 'link_missing' } },
-            !more,
-            null,
-          );
-        }
+        if (!prev) return nothingChecked(headSeq, { seq: String(first - 1n), entryId: null, reason: 'link_missing' });
         prevHash = prev.hash;
       }
-      const cps: { seq: string; hash: Buffer; key_id: string; signature: Buffer }[] = await db.query(
-        `SELECT seq::text AS seq, hash, key_id, signature FROM history.chain_checkpoints WHERE organisation_id = $1 AND seq BETWEEN $2::bigint AND $3::bigint`,
-        [q.organisationId, String(first), String(last)],
-      );
+      const cps: { seq: string; hash: Buffer; key_id: string; signature: Buffer }[] = links.length
+        ? await db.query(
+            `SELECT seq::text AS seq, hash, key_id, signature FROM history.chain_checkpoints WHERE organisation_id = $1 AND seq BETWEEN $2::bigint AND $3::bigint`,
+            [q.organisationId, String(first), String(last)],
+          )
+        : [];
       const keyIds = [...new Set(cps.map((c) => c.key_id))].sort();
       const keys: { key_id: string; public_key: string }[] = keyIds.length
         ? await db.query(`SELECT key_id, public_key FROM history.chain_keys WHERE key_id = ANY ($1::text[])`, [keyIds])
         : [];
       const checkpoints: ChainCheckpointRow[] = cps.map((c) => ({ seq: BigInt(c.seq), hash: c.hash, keyId: c.key_id, signature: c.signature }));
-      const v = verifyChainLinks(q.organisationId, first - 1n, prevHash, links, checkpoints, new Map(keys.map((k) => [k.key_id, k.public_key])));
+      const v = verifyChainLinks(q.organisationId, (first ?? 1n) - 1n, prevHash, links, checkpoints, new Map(keys.map((k) => [k.key_id, k.public_key])));
+
+      // Read up to the head (no `to`, nothing left after `limit`): links missing at the end, and, for the whole
+      // chain, entries outside it. With only `from` and no link found, where the chain ended before it is unknown.
       let firstBroken = v.firstBroken;
       const reachedHead = !more && !q.to;
-      if (!firstBroken && reachedHead && Number(last) < headSeq) {
-        firstBroken = { seq: String(last + 1n), entryId: null, reason: 'link_missing' };
+      const checkedTo = last ?? (q.from ? null : BigInt(q.after ?? 0));
+      if (!firstBroken && reachedHead && checkedTo !== null && checkedTo < BigInt(headSeq)) {
+        firstBroken = { seq: String(checkedTo + 1n), entryId: null, reason: 'link_missing' };
       }
-      if (!firstBroken && reachedHead) firstBroken = await this.unchained(db, q, !q.from && !q.after);
-      return this.report(
-        {
-          ...base,
-          keyIds,
-          checkedLinks: v.checkedLinks,
-          checkedCheckpoints: v.checkedCheckpoints,
-          firstSeq: v.firstSeq === null ? null : Number(v.firstSeq),
-          lastSeq: v.lastSeq === null ? null : Number(v.lastSeq),
-          lastHash: v.lastHash,
-          firstBroken,
-        },
-        !more || firstBroken !== null,
-        more && !firstBroken ? Number(last) : null,
-      );
+      if (!firstBroken && reachedHead && !q.from && !q.after) firstBroken = await this.unchained(db, q.organisationId);
+      return {
+        valid: firstBroken === null,
+        checkedLinks: v.checkedLinks,
+        checkedCheckpoints: v.checkedCheckpoints,
+        firstSeq: v.firstSeq === null ? null : Number(v.firstSeq),
+        lastSeq: v.lastSeq === null ? null : Number(v.lastSeq),
+        lastHash: v.lastHash,
+        headSeq,
+        complete: !more || firstBroken !== null,
+        nextAfter: more && !firstBroken ? Number(last) : null,
+        keyIds,
+        firstBroken,
+      };
     });
   }
 
   /** For a whole-chain check: an entry of the organisation that has no link (inserted past the projector). */
-  private async unchained(db: SqlQueryable, q: IntegrityQuery, whole: boolean): Promise<FirstBroken | null> {
-    if (!whole) return null;
+  private async unchained(db: SqlQueryable, organisationId: string): Promise<FirstBroken | null> {
     const [row]: { id: string }[] = await db.query(
       `SELECT e.id::text AS id FROM history.entries e
         WHERE e.organisation_id = $1
           AND NOT EXISTS (SELECT 1 FROM history.chain c WHERE c.organisation_id = e.organisation_id AND c.entry_id = e.id)
         LIMIT 1`,
-      [q.organisationId],
+      [organisationId],
     );
     return row ? { seq: null, entryId: row.id, reason: 'entry_not_in_chain' } : null;
-  }
-
-  private report(
-    r: Omit<IntegrityReport, 'valid' | 'complete' | 'nextAfter' | 'firstSeq' | 'lastSeq'> & { firstSeq: number | null; lastSeq: number | null },
-    complete: boolean,
-    nextAfter: number | null,
-  ): IntegrityReport {
-    return {
-      valid: r.firstBroken === null,
-      checkedLinks: r.checkedLinks,
-      checkedCheckpoints: r.checkedCheckpoints,
-      firstSeq: r.firstSeq,
-      lastSeq: r.lastSeq,
-      lastHash: r.lastHash,
-      headSeq: r.headSeq,
-      complete,
-      nextAfter,
-      keyIds: r.keyIds,
-      firstBroken: r.firstBroken,
-    };
   }
 }

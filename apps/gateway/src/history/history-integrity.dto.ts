@@ -1,19 +1,9 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
-import { INTEGRITY_MAX_LINKS } from '@cep/history';
+import { CHAIN_BREAKS, INTEGRITY_MAX_LINKS } from '@cep/history';
 
 const ISO = { strict: true, strictSeparator: true } as const;
-const BREAK_REASONS = [
-  'link_missing',
-  'entry_missing',
-  'entry_modified',
-  'link_broken',
-  'checkpoint_mismatch',
-  'checkpoint_signature_invalid',
-  'checkpoint_key_unknown',
-  'entry_not_in_chain',
-] as const;
 
 /** Query of `GET /api/history/v1/integrity` (docs/privacy.md "Tamper-evident history"). */
 export class HistoryIntegrityQueryDto {
@@ -49,7 +39,7 @@ export class IntegrityBreakDto {
   @ApiProperty({ type: 'string', nullable: true, format: 'uuid', description: 'the entry of that link, or the entry outside the chain', example: '0193a4f2-8c1e-7d3a-9b2f-5e6d7c8b9a01' })
   entryId!: string | null;
 
-  @ApiProperty({ enum: BREAK_REASONS, example: 'entry_modified' })
+  @ApiProperty({ enum: CHAIN_BREAKS, example: 'entry_modified' })
   reason!: string;
 }
 
