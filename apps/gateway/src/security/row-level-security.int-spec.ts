@@ -139,11 +139,23 @@ describe('row-level security on the read models (real PostgreSQL)', () => {
     expect(who).toEqual({ u: GATEWAY_DB_ROLE, org: hostile });
   });
 
-  it('tenant sessions are read only, start as the gateway role even after a RESET, and the DataSource pool is untouched', async () => {
-    // DATABASE_POOL_MAX 1: the tenant pool has one session, so every statement below runs on that very session.
+  /**
+   * A TenantDatabase over a DataSource of DATABASE_POOL_MAX 1: its tenant pool has one session, so every statement
+   * of `fn` runs on that very session. Both pools are closed afterwards.
+   */
+  async function withOneSession(fn: (single: TenantDatabase, one: DataSource) => Promise<void>): Promise<void> {
     const one = await connectDatabase(testConfig({ DATABASE_POOL_MAX: '1' }), { applicationName: 'rls-test' });
     const single = new TenantDatabase(one);
     try {
+      await fn(single, one);
+    } finally {
+      await single.onApplicationShutdown();
+      await one.destroy();
+    }
+  }
+
+  it('tenant sessions are read only, start as the gateway role even after a RESET, and the DataSource pool is untouched', async () => {
+    await withOneSession(async (single, one) => {
       await expect(single.run(orgA, (q) => q.query(`DELETE FROM history.entries`))).rejects.toMatchObject({ code: '25006' }); // read-only transaction
       const [{ inside }] = await single.run(orgA, (q) => q.query(`SELECT current_user AS inside`));
       expect(inside).toBe(GATEWAY_DB_ROLE);
@@ -162,18 +174,13 @@ describe('row-level security on the read models (real PostgreSQL)', () => {
       // The DataSource's own pool (health, projection.state) never takes the role or an organisation.
       for (const [s] of sessions) expect(s).toEqual({ u: 'postgres', org: '', ro: 'off' });
       expect((await ds.query(`SELECT count(*)::int AS n FROM history.entries WHERE organisation_id = $1`, [orgA]))[0].n).toBeGreaterThan(0);
-    } finally {
-      await single.onApplicationShutdown();
-      await one.destroy();
-    }
+    });
   });
 
   it('one pooled session serving organisations in turn (and concurrently) answers each only its own rows', async () => {
-    const one = await connectDatabase(testConfig({ DATABASE_POOL_MAX: '1' }), { applicationName: 'rls-test' });
-    const single = new TenantDatabase(one);
-    const orgsOf = (org: string) =>
-      single.run(org, async (q) => ((await q.query(`SELECT DISTINCT organisation_id AS o FROM history.entries`)) as { o: string }[]).map((r) => r.o));
-    try {
+    await withOneSession(async (single) => {
+      const orgsOf = (org: string) =>
+        single.run(org, async (q) => ((await q.query(`SELECT DISTINCT organisation_id AS o FROM history.entries`)) as { o: string }[]).map((r) => r.o));
       for (const org of [orgA, orgB, orgA, orgA, orgB]) expect(await orgsOf(org)).toEqual([org]);
       // A failed statement leaves the session pointed at its organisation; the next caller's switch still happens.
       await expect(single.run(orgB, (q) => q.query(`SELECT 1/0`))).rejects.toMatchObject({ code: '22012' });
@@ -184,10 +191,7 @@ describe('row-level security on the read models (real PostgreSQL)', () => {
       // A non-canonical organisation value goes as a bind parameter and matches nothing.
       expect(await orgsOf(orgA.toUpperCase())).toEqual([]);
       expect(await orgsOf(orgA)).toEqual([orgA]);
-    } finally {
-      await single.onApplicationShutdown();
-      await one.destroy();
-    }
+    });
   });
 
   it('the query services answer through it, each organisation its own data', async () => {
