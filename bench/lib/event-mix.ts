@@ -32,6 +32,7 @@ import {
   type EventEnvelope,
   type Profile,
 } from '@cep/contracts';
+import { seededRandom } from './random';
 
 /**
  * A realistic, reproducible stream of contract-valid events: credential lifecycles with claims (and the wallet's
@@ -51,18 +52,6 @@ const SOURCE = 'urn:cep:bench';
 const PROFILES: Profile[] = ['mdoc', 'cwt', 'sd-jwt-vc', 'jwt-vc'];
 const CREDENTIAL_TYPES = ['org.iso.18013.5.1.mDL', 'EmployeeBadge', 'UniversityDegree', 'HealthInsurance', 'ProofOfAge'];
 const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Linus', 'Barbara', 'Edsger', 'Margaret', 'Donald', 'Frances', 'Ken'];
-
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface OrgState {
   id: string;
@@ -85,7 +74,7 @@ export class EventMix {
 
   constructor(opts: MixOptions = {}) {
     const n = opts.organisations ?? 20;
-    this.rand = rng(opts.seed ?? 42);
+    this.rand = seededRandom(opts.seed ?? 42);
     const end = (opts.end ?? new Date()).getTime();
     this.spanMs = (opts.days ?? 90) * 86400000;
     this.startMs = end - this.spanMs;

@@ -20,24 +20,13 @@ import { ActivityQueryService, backfillActivityStats, type ActivityListQuery, ty
 import { connectDatabase, loadConfig, PlatformConfig } from '@cep/platform';
 import { mainOf } from '../lib/standalone';
 import type { BenchRow } from '../bench-types';
+import { seededRandom } from '../lib/random';
 
 const SECTION = 'activity';
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 const YEAR_MS = 365 * 86400000;
 const BOOSTS = 20;
 const INTEGRATIONS = 5;
-
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** UUIDv7-shaped id from a time and a counter (unique, time-ordered). */
 function uuid7(ms: number, n: number): string {
@@ -53,7 +42,7 @@ interface Generated {
 
 /** Streams the fixture into both tables with COPY (text format). */
 async function load(url: string, client: Client, org: string, n: number, startPosition: number): Promise<Generated> {
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const iso = (ms: number) => new Date(ms).toISOString();
   let records = 0;
   const actLines: string[] = [];

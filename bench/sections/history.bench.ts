@@ -47,6 +47,7 @@ import { migrate } from '../../tools/db/migrate';
 import type { BenchRow } from '../bench-types';
 import { load } from '../lib/load';
 import { median, percentile, round } from '../lib/stats';
+import { seededRandom } from '../lib/random';
 
 export type { BenchRow } from '../bench-types';
 
@@ -58,18 +59,6 @@ const SPAN_DAYS = 730;
 // ----------------------------------------------------------------------------------------------------------------
 // Data generation
 // ----------------------------------------------------------------------------------------------------------------
-
-/** Deterministic PRNG (mulberry32) so that runs are comparable. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface OrgPools {
   org: string;
@@ -276,7 +265,7 @@ export async function bulkLoad(url: string, entries: number, log: (m: string) =>
         else stream.once('drain', () => resolve());
       }),
   );
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const bigOrg = randomUUID();
   const bigPools = poolsFor(bigOrg, 0);
   const probes: Partial<Probes> = {

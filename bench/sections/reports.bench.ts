@@ -32,6 +32,7 @@ import {
 import { connectAs, createAnalystLogin, dropAnalystLogin, uniqueLogin } from '../../libs/analytics/src/testing/analyst-login';
 import { mainOf } from '../lib/standalone';
 import type { BenchRow } from '../bench-types';
+import { seededRandom } from '../lib/random';
 
 const SECTION = 'reports';
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
@@ -48,18 +49,6 @@ const CREDENTIAL_TYPES: Record<string, string[]> = {
   'sd-jwt-vc': ['urn:eu.europa.ec.eudi:pid:1', 'IdentityCredential'],
 };
 const PROFILES = Object.keys(CREDENTIAL_TYPES);
-
-/** Deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -82,7 +71,7 @@ async function time(fn: () => Promise<unknown>, repeats: number): Promise<{ p50:
  * projector batch would be) and merged into the day rows, and its raw form is streamed to COPY.
  */
 async function load(client: Client, rawTable: string, org: string, n: number): Promise<{ rows: ReportDayCounts[]; seconds: number }> {
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const merged = new Map<string, ReportDayCounts>();
   const raw = new Readable({ read() {} });
   const rawCopy = client.query(copyFrom(`COPY ${rawTable} (organisation_id, occurred_at, operation, profile, credential_type) FROM STDIN`));
