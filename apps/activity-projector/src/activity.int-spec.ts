@@ -18,7 +18,7 @@ import {
 import { activityProjection, ActivityQueryService } from '@cep/activity';
 import { ensureTopics, EventPublisher } from '@cep/messaging';
 import { DEV_JWT_SECRET } from '@cep/platform';
-import { expectEventually, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
+import { expectEventually, moveCheckpointsToEnd, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
 
 /**
  * Activity chains and stats with every moving part real: contract-valid events (built with `buildEvent`, the
@@ -93,15 +93,7 @@ async function skipBacklog(ds: DataSource, kafka: ReturnType<typeof testKafka>):
   const admin = kafka.admin();
   await admin.connect();
   try {
-    for (const topic of [TOPICS.credentials, TOPICS.wallet]) {
-      for (const o of await admin.fetchTopicOffsets(topic)) {
-        await ds.query(
-          `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ('activity@2', $1, $2, $3)
-           ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
-          [topic, o.partition, o.high],
-        );
-      }
-    }
+    await moveCheckpointsToEnd(ds, admin, 'activity@2', [TOPICS.credentials, TOPICS.wallet]);
   } finally {
     await admin.disconnect();
   }

@@ -12,7 +12,7 @@ import { eventLogProjection } from '@cep/event-log';
 import { historyProjection } from '@cep/history';
 import { reportProjection } from '@cep/reports';
 import { DEV_JWT_SECRET } from '@cep/platform';
-import { credentialCreatedData, expectEventually, gatewayClient, newOrgId, startApp, testDataSource, testKafka, WORKSPACE_ROOT, type AppHandle, type GatewaySchemas } from '@cep/testing';
+import { credentialCreatedData, expectEventually, moveCheckpointsToEnd, gatewayClient, newOrgId, startApp, testDataSource, testKafka, WORKSPACE_ROOT, type AppHandle, type GatewaySchemas } from '@cep/testing';
 import { histogram, timesToClaim } from '../src/lib/activity-stats';
 import { artifactsDir, buildConsole, firstContentfulPaint, launchChromium, median, seriousA11yViolations } from './browser';
 // Globals of the page, for the functions evaluated in the browser (the workspace's type-check has no DOM lib).
@@ -37,17 +37,7 @@ async function startAtTheEnd(projections: string[], topics: string[]): Promise<v
   await admin.connect();
   const ds = await testDataSource();
   try {
-    for (const topic of topics) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      for (const projection of projections) {
-        await ds.query(
-          `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset)
-           SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS u(p, o)
-           ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
-          [projection, topic, offsets.map((o) => o.partition), offsets.map((o) => o.high)],
-        );
-      }
-    }
+    for (const projection of projections) await moveCheckpointsToEnd(ds, admin, projection, topics);
   } finally {
     await ds.destroy();
     await admin.disconnect();

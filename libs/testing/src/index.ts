@@ -5,3 +5,4 @@ export * from './app-process';
 export * from './event-fixtures';
 export * from './openapi';
 export * from './event-samples';
+export * from './checkpoints';

@@ -9,6 +9,7 @@ import {
   credentialCreatedData,
   expectEventually,
   gatewayClient,
+  moveCheckpointsToEnd,
   newOrgId,
   startApp,
   testDataSource,
@@ -35,13 +36,7 @@ async function startAtTheEnd(projection: string, topic: string): Promise<void> {
   await admin.connect();
   const ds = await testDataSource();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    await ds.query(
-      `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset)
-       SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS u(p, o)
-       ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
-      [projection, topic, offsets.map((o) => o.partition), offsets.map((o) => o.high)],
-    );
+    await moveCheckpointsToEnd(ds, admin, projection, [topic]);
   } finally {
     await ds.destroy();
     await admin.disconnect();

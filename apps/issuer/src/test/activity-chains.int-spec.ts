@@ -6,7 +6,7 @@ import { EventStore } from '@cep/event-store';
 import { ensureTopics } from '@cep/messaging';
 import { DEV_JWT_SECRET, FixedClock, loadConfig } from '@cep/platform';
 import { AggregateStore } from '@cep/producer-sdk';
-import { expectEventually, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
+import { expectEventually, moveCheckpointsToEnd, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
 import { OfferExpiryScheduler } from '../credentials/offer-expiry.scheduler';
 import { IssuerConfig } from '../issuer.config';
 
@@ -57,15 +57,7 @@ describe('activity chains from the producer apps (issuer + wallet → Kafka → 
     const admin = kafka.admin();
     await admin.connect();
     try {
-      for (const topic of [TOPICS.credentials, TOPICS.wallet]) {
-        for (const o of await admin.fetchTopicOffsets(topic)) {
-          await db.query(
-            `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ('activity@2', $1, $2, $3)
-             ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
-            [topic, o.partition, o.high],
-          );
-        }
-      }
+      await moveCheckpointsToEnd(db, admin, 'activity@2', [TOPICS.credentials, TOPICS.wallet]);
     } finally {
       await admin.disconnect();
     }

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { signDevToken } from '@cep/auth';
 import { TOPICS } from '@cep/contracts';
 import { DEV_JWT_SECRET } from '@cep/platform';
-import { expectEventually, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
+import { expectEventually, moveCheckpointsToEnd, newOrgId, startApp, testDataSource, testKafka, uniqueName, type AppHandle } from '@cep/testing';
 
 /**
  * Offers and claims (docs/security.md "Offers and claims"), with every moving part real: issuer and wallet processes over HTTP, their event
@@ -80,17 +80,7 @@ describe('offers and claims: a wallet claim must prove the offer (OpenID4VCI pre
     const admin = kafka.admin();
     await admin.connect();
     try {
-      for (const [projection, topics] of Object.entries(PROJECTIONS)) {
-        for (const topic of topics) {
-          for (const o of await admin.fetchTopicOffsets(topic)) {
-            await ds.query(
-              `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
-               ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
-              [projection, topic, o.partition, o.high],
-            );
-          }
-        }
-      }
+      for (const [projection, topics] of Object.entries(PROJECTIONS)) await moveCheckpointsToEnd(ds, admin, projection, topics);
     } finally {
       await admin.disconnect();
     }

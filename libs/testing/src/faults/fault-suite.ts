@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@cep/contracts';
 import { checkpointName, ensureTopics, EventPublisher, type Projection } from '@cep/messaging';
 import { startApp, type AppHandle } from '../app-process';
+import { moveCheckpointsToEnd } from '../checkpoints';
 import { brokerHostPort, portOpen, WORKSPACE_ROOT } from '../infra';
 import { publishPaced } from './paced-publish';
 import { ProjectorSupervisor } from './projector-supervisor';
@@ -566,16 +567,8 @@ export class FaultSuite {
  * projector started now only projects what is published from now on (topics shared by tests carry history).
  */
 export async function startAtEnd(ds: DataSource, admin: Admin, projection: Projection, groupId: string): Promise<void> {
-  for (const topic of projection.topics) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    await ds.query(
-      `INSERT INTO projection.checkpoints (projection, topic, partition, next_offset)
-       SELECT $1, $2, p, o FROM unnest($3::int[], $4::bigint[]) AS x(p, o)
-       ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = GREATEST(projection.checkpoints.next_offset, EXCLUDED.next_offset)`,
-      [checkpointName(projection), topic, ends.map((e) => e.partition), ends.map((e) => e.high)],
-    );
-    await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
-  }
+  const ends = await moveCheckpointsToEnd(ds, admin, checkpointName(projection), projection.topics);
+  for (const [topic, partitions] of ends) await admin.setOffsets({ groupId, topic, partitions });
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
